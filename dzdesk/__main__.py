@@ -1,0 +1,5 @@
+import sys
+
+from dzdesk.cli import main
+
+sys.exit(main())

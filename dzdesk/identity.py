@@ -1,0 +1,210 @@
+"""The branch signing identity: an ECDSA P-256 key and a self-issued certificate.
+
+The key signs the PDF report (PAdES, via pyHanko) and the export bundle's
+manifest. It lives in ``<data>/keys/`` (owner-readable only), optionally
+protected by a passphrase, and can be backed up to and restored from a
+PKCS#12 file so a reinstalled PC keeps the branch's identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from .errors import ValidationError
+from .paths import AppPaths
+
+KEY_FILE = "branch-key.pem"
+CERT_FILE = "branch-cert.pem"
+CERT_YEARS = 30
+
+
+@dataclass(frozen=True)
+class Identity:
+    private_key: ec.EllipticCurvePrivateKey
+    certificate: x509.Certificate
+
+    @property
+    def public_key_der(self) -> bytes:
+        return public_key_der(self.certificate)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.public_key_der)
+
+    @property
+    def certificate_pem(self) -> bytes:
+        return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    def sign(self, data: bytes) -> bytes:
+        return self.private_key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+
+def public_key_der(certificate: x509.Certificate) -> bytes:
+    return certificate.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def fingerprint_of(spki_der: bytes) -> str:
+    """SHA-256 of the DER SubjectPublicKeyInfo, upper-case hex in groups of four."""
+    digest = hashlib.sha256(spki_der).hexdigest().upper()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def verify_signature(spki_der: bytes, data: bytes, signature: bytes) -> bool:
+    try:
+        key = serialization.load_der_public_key(spki_der)
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            return False
+        key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write atomically with mode 0600 from the start."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        os.chmod(tmp, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def has_identity(paths: AppPaths) -> bool:
+    return (paths.keys_dir / KEY_FILE).is_file() and (paths.keys_dir / CERT_FILE).is_file()
+
+
+def _certificate(key: ec.EllipticCurvePrivateKey, branch_name: str, committee: str) -> x509.Certificate:
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, committee[:64] or branch_name[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, branch_name[:64]),
+        ]
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365 * CERT_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=True, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                crl_sign=False, encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+
+
+def _encryption(passphrase: str | None) -> serialization.KeySerializationEncryption:
+    if passphrase:
+        return serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
+    return serialization.NoEncryption()
+
+
+def create_identity(paths: AppPaths, branch_name: str, committee: str = "", passphrase: str | None = None) -> Identity:
+    """Create the branch key pair and certificate; refuses to overwrite an existing one."""
+    if has_identity(paths):
+        raise ValidationError("本机已有党支部签名密钥，不能重复创建。", "A branch signing key already exists.")
+    key = ec.generate_private_key(ec.SECP256R1())
+    identity = Identity(key, _certificate(key, branch_name, committee))
+    _save(paths, identity, passphrase)
+    return identity
+
+
+def _save(paths: AppPaths, identity: Identity, passphrase: str | None) -> None:
+    pem = identity.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(passphrase)
+    )
+    _write_private(paths.keys_dir / CERT_FILE, identity.certificate_pem)
+    _write_private(paths.keys_dir / KEY_FILE, pem)
+
+
+def key_is_encrypted(paths: AppPaths) -> bool:
+    return b"ENCRYPTED" in (paths.keys_dir / KEY_FILE).read_bytes()[:64]
+
+
+def load_identity(paths: AppPaths, passphrase: str | None = None) -> Identity:
+    if not has_identity(paths):
+        raise ValidationError(
+            "本机还没有党支部签名密钥，请先完成首次设置（dzdesk init）或从备份恢复密钥。",
+            "No branch signing key; run 'dzdesk init' or restore a key backup.",
+        )
+    try:
+        key = serialization.load_pem_private_key(
+            (paths.keys_dir / KEY_FILE).read_bytes(), passphrase.encode("utf-8") if passphrase else None
+        )
+        cert = x509.load_pem_x509_certificate((paths.keys_dir / CERT_FILE).read_bytes())
+    except TypeError:
+        raise ValidationError("签名密钥设有口令，请输入口令。", "The signing key needs its passphrase.") from None
+    except ValueError:
+        raise ValidationError("签名密钥口令不正确，或密钥文件已损坏。", "Wrong passphrase or damaged key file.") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or public_key_der(cert) != key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ):
+        raise ValidationError("签名密钥与证书不匹配，请从备份恢复。", "Signing key and certificate do not match.")
+    return Identity(key, cert)
+
+
+def certificate_fingerprint(paths: AppPaths) -> str | None:
+    """The public fingerprint without needing the passphrase, or None if no identity exists."""
+    if not has_identity(paths):
+        return None
+    cert = x509.load_pem_x509_certificate((paths.keys_dir / CERT_FILE).read_bytes())
+    return fingerprint_of(public_key_der(cert))
+
+
+def backup_identity(paths: AppPaths, target: Path, backup_passphrase: str, passphrase: str | None = None) -> Path:
+    """Write a passphrase-protected PKCS#12 backup. Whoever has the file and passphrase can sign as the branch."""
+    if len(backup_passphrase) < 8:
+        raise ValidationError("备份口令至少需要8个字符。", "The backup passphrase needs at least 8 characters.")
+    identity = load_identity(paths, passphrase)
+    data = pkcs12.serialize_key_and_certificates(
+        b"dzdesk branch key", identity.private_key, identity.certificate, None,
+        serialization.BestAvailableEncryption(backup_passphrase.encode("utf-8")),
+    )
+    _write_private(Path(target), data)
+    return Path(target)
+
+
+def restore_identity(paths: AppPaths, source: Path, backup_passphrase: str, new_passphrase: str | None = None) -> Identity:
+    try:
+        key, cert, _ = pkcs12.load_key_and_certificates(Path(source).read_bytes(), backup_passphrase.encode("utf-8"))
+    except FileNotFoundError:
+        raise ValidationError(f"找不到密钥备份文件“{source}”。", f"Key backup '{source}' not found.") from None
+    except ValueError:
+        raise ValidationError("密钥备份口令不正确，或备份文件已损坏。", "Wrong backup passphrase or damaged file.") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or cert is None:
+        raise ValidationError("该备份文件不是 dzdesk 的党支部密钥。", "Not a dzdesk branch key backup.")
+    identity = Identity(key, cert)
+    _save(paths, identity, new_passphrase)
+    return identity

@@ -1,0 +1,73 @@
+"""Named, append-only schema migrations for the branch store. Never edit a released one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+branch_migrations = Migrations("dzdesk.branch")
+
+
+@branch_migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE branch (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL, kind TEXT NOT NULL, committee TEXT NOT NULL,
+            secretary TEXT NOT NULL, full_members INTEGER NOT NULL,
+            probationary_members INTEGER NOT NULL DEFAULT 0, founded TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE templates (
+            hash TEXT PRIMARY KEY, id TEXT NOT NULL, version TEXT NOT NULL, json TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL, revision INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'finalized')),
+            template_id TEXT NOT NULL, template_version TEXT NOT NULL,
+            template_hash TEXT NOT NULL REFERENCES templates(hash),
+            created_at TEXT NOT NULL, finalized_at TEXT NOT NULL DEFAULT '',
+            snapshot_digest TEXT NOT NULL DEFAULT '',
+            UNIQUE (period, revision))"""
+    )
+    db.execute(
+        """CREATE TABLE answers (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            task_key TEXT NOT NULL,
+            status TEXT CHECK (status IS NULL OR status IN ('done', 'partial', 'undone', 'na')),
+            self_score REAL,
+            narrative TEXT NOT NULL DEFAULT '',
+            problem TEXT NOT NULL DEFAULT '', measures TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '', deadline TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, task_key))"""
+    )
+    db.execute(
+        """CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+            task_key TEXT NOT NULL, sha256 TEXT NOT NULL, original_name TEXT NOT NULL,
+            size INTEGER NOT NULL, caption TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0)"""
+    )
+    db.execute("CREATE INDEX evidence_by_task ON evidence (assessment_id, task_key)")
+    db.execute(
+        """CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+            assessment_id INTEGER, task_key TEXT NOT NULL DEFAULT '',
+            field TEXT NOT NULL, old TEXT, new TEXT)"""
+    )
+    db.execute("CREATE INDEX change_log_by_assessment ON change_log (assessment_id)")
+    # The change log is append-only: refuse edits and deletions at the database level.
+    db.execute(
+        """CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+           BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+           BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END"""
+    )
