@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from ..snapshot import build_snapshot, snapshot_digest
 from ..template import Template, builtin_template, parse_template
 from ..timeutil import now_iso
 from .blobs import BlobStore, check_evidence_file
-from .database import open_database
+from .database import open_database, translate_write_error
 from .migrations import branch_migrations
 from .rows import (
     answer_from_row,
@@ -73,8 +74,12 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        with self._lock, self.db.atomic():
-            yield
+        with self._lock:
+            try:
+                with self.db.atomic():
+                    yield
+            except sqlite3.OperationalError as exc:
+                raise translate_write_error(exc, self.paths.branch_db) from None
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlite_utils.migrations import Migrations
 from ..errors import StoreError
 
 MIN_SQLITE = (3, 35, 0)
+QUICK_CHECK_LIMIT = 64 * 1024 * 1024  # check smaller files fully at every open
 
 
 def check_sqlite_version() -> None:
@@ -22,9 +24,42 @@ def check_sqlite_version() -> None:
         )
 
 
+def _read_only_error(path: Path) -> StoreError:
+    return StoreError(
+        f"数据目录“{path.parent}”是只读的，无法保存修改。请检查文件夹权限，或用 --home 选择可写的目录。",
+        f"Data folder '{path.parent}' is read-only.",
+    )
+
+
+def _writable(folder: Path) -> bool:
+    """Try it: os.access() says yes to root even on an immutable folder."""
+    probe = folder / f".dzdesk-probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def translate_write_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Turn SQLite's write failures into a sentence a person can act on."""
+    text = str(exc).lower()
+    if "full" in text:
+        return StoreError(
+            f"磁盘空间已满，本次修改未保存。请清理“{path.parent}”所在磁盘后重试。",
+            "The disk is full; the change was not saved.",
+        )
+    if "readonly" in text or "read-only" in text:
+        return _read_only_error(path)
+    return StoreError(f"保存失败（{exc}），本次修改未保存。", f"Saving failed: {exc}.")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not _writable(path.parent):
+            raise _read_only_error(path)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=5)
         conn.execute("PRAGMA schema_version").fetchone()
         return conn
@@ -62,6 +97,10 @@ def open_database(path: Path, migrations: Migrations, backup_dir: Path) -> Datab
     conn = _connect(path)
     try:
         db = Database(conn)
+        if existed and path.stat().st_size < QUICK_CHECK_LIMIT:
+            problems = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problems != "ok":
+                raise sqlite3.DatabaseError(problems)
         known = {m.name for m in migrations._migrations}
         applied = {m.name for m in migrations.applied(db)}
         unknown = sorted(applied - known)
