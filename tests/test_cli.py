@@ -92,7 +92,7 @@ def test_import_same_file_twice_does_not_duplicate_evidence(branch_home, tmp_pat
     ("content", "fragment"),
     [
         (b"{not json", "不是有效的 UTF-8 JSON"),
-        ("[1, 2]".encode(), "JSON 对象"),
+        (b"[1, 2]", "JSON 对象"),
         (b"\xff\xfe\x00garbage", "UTF-8"),
         (json.dumps({"99": {"status": "done"}}).encode(), "没有这个任务编号"),
         (json.dumps({"1": {"status": "finished"}}).encode(), "完成状态"),
