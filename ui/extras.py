@@ -1,0 +1,120 @@
+"""Actions backed by modules other features provide; each is imported lazily.
+
+If a module is not installed yet, the person gets one clear Chinese sentence.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from dzdesk.models import Evidence
+from dzdesk.periods import parse_period
+
+from .i18n import tr
+
+log = logging.getLogger("dzdesk.ui")
+
+
+def _optional(module: str) -> Any | None:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        log.info("optional module %s not available", module)
+        return None
+
+
+def viewing_copy(blob: Path, evidence: Evidence) -> Path:
+    """Evidence files are stored by content hash; the viewer needs the original name and type."""
+    folder = Path(tempfile.gettempdir()) / "dzdesk-open" / evidence.sha256[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(evidence.original_name).name
+    if not target.exists():
+        shutil.copyfile(blob, target)
+    return target
+
+
+def _passphrase(window) -> str | None | bool:
+    """The signing key's passphrase if it has one; False when the person cancelled."""
+    from dzdesk.identity import key_is_encrypted  # cryptography: load only when needed
+
+    if not key_is_encrypted(window.paths):
+        return None
+    text, ok = QInputDialog.getText(
+        window, tr("电子签名密码"), tr("请输入首次设置时填写的电子签名密码："), QLineEdit.EchoMode.Password
+    )
+    return text if ok else False
+
+
+def _save_as(window, title: str, name: str, pattern: str) -> str:
+    start = str(Path.home() / name)
+    path, _ = QFileDialog.getSaveFileName(window, title, start, pattern)
+    return path
+
+
+def _run_export(window, module_name: str, func: str, title: str, suffix: str, pattern: str, done_text: str) -> None:
+    module = _optional(module_name)
+    if module is None or not hasattr(module, func):
+        window.show_error(tr("本版本尚未包含“{0}”功能，请更新到新版本后再试。").format(title))
+        return
+    session = window.session
+    session.flush()
+    period = session.period
+    profile = session.state.profile
+    name = f"{profile.name}-{parse_period(period).label}{suffix}"
+    out = _save_as(window, title, name, pattern)
+    if not out:
+        return
+    passphrase = _passphrase(window)
+    if passphrase is False:
+        return
+    fn = getattr(module, func)
+
+    def work(store, progress):
+        return fn(store, period, Path(out), passphrase=passphrase, progress=progress)
+
+    def ok(_result) -> None:
+        QMessageBox.information(window, title, done_text.format(out))
+
+    window.ops.op(work, window).with_progress(tr("正在{0}…").format(title), cancellable=True).success(ok).run()
+
+
+def make_report(window) -> None:
+    _run_export(
+        window, "dzdesk.report", "write_report", tr("生成自评报告"), "-自评报告.pdf", tr("PDF 文件 (*.pdf)"),
+        tr("自评报告已保存到：\n{0}"),
+    )
+
+
+def export_bundle(window) -> None:
+    _run_export(
+        window, "dzdesk.bundle", "export_bundle", tr("导出上报文件"), ".dzb", tr("上报文件 (*.dzb)"),
+        tr("上报文件已保存到：\n{0}\n请用U盘等方式交给上级党委。"),
+    )
+
+
+def show_about(window: QWidget) -> None:
+    dialog_module = _optional("ui.about_dialog")
+    diagnostics = _optional("dzdesk.diagnostics")
+    if dialog_module is None or diagnostics is None:
+        QMessageBox.information(window, tr("关于"), tr("dzdesk 党支部建设提升行动自评工具（离线版）。\n本版本尚未包含诊断信息页面。"))
+        return
+    dialog = dialog_module.AboutDialog(diagnostics.collect(window.paths), parent=window)
+    dialog.exec()
+
+
+def open_committee(paths, window: QWidget | None = None) -> QWidget | None:
+    module = _optional("ui.committee.window")
+    if module is None:
+        QMessageBox.information(window, tr("上级党委模式"), tr("本版本尚未包含上级党委（委员会）模式，请更新到新版本后再试。"))
+        return None
+    committee = module.open_committee_window(paths, parent=window)
+    if window is not None:
+        window._committee_window = committee  # keep it alive
+    return committee
