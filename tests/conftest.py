@@ -15,10 +15,6 @@ from dzdesk.models import BranchProfile  # noqa: E402
 from dzdesk.paths import AppPaths, resolve_paths  # noqa: E402
 from dzdesk.store import Store  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_SEED = REPO.parent / "shared" / "seed"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
@@ -65,10 +61,3 @@ def demo_store(paths):
     create_demo(s, today=date(2026, 11, 28))
     yield s
     s.close()
-
-
-def seed_text() -> str:
-    """The seed document: from ../shared/seed/ when present, else the fixture copy."""
-    files = sorted(SHARED_SEED.glob("*.txt")) if SHARED_SEED.is_dir() else []
-    source = files[0] if files else FIXTURES / "seed.txt"
-    return source.read_text(encoding="utf-8")

@@ -99,7 +99,7 @@ def test_every_task_narrative_rectification_digest_and_fingerprint_are_printed(d
 
 
 def test_seed_document_task_texts_are_in_the_report(demo):
-    from conftest import seed_text
+    from seed_source import seed_text
 
     _, _, out = demo
     seed = squash(seed_text())

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import seed_text
+from seed_source import seed_text
 
 from dzdesk.errors import ValidationError
 from dzdesk.template import builtin_template, load_template, parse_template

@@ -1,0 +1,210 @@
+"""manifest.json and signature.json: strict parsing and shape checks.
+
+Every check raises a BundleError naming the member and the field, so a
+committee secretary can tell the branch exactly what is wrong with its file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import BranchProfile
+from .format import (
+    EVIDENCE_MEMBER_RE,
+    FIXED_MEMBERS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MANIFEST,
+    PERIOD_RE,
+    ROLE_ASSESSMENT,
+    ROLE_CHANGES,
+    ROLE_EVIDENCE,
+    ROLES,
+    SHA256_RE,
+    SIGNATURE,
+    SIGNATURE_ALGORITHM,
+    SIGNATURE_FORMAT,
+    printable,
+)
+from .types import BundleError
+
+BRANCH_TEXT_FIELDS = ("name", "kind", "committee", "secretary", "founded")
+BRANCH_INT_FIELDS = ("full_members", "probationary_members")
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    role: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    raw: dict[str, Any]
+    entries: tuple[Entry, ...]
+    branch: BranchProfile
+    public_key_der: bytes
+
+    @property
+    def by_path(self) -> dict[str, Entry]:
+        return {e.path: e for e in self.entries}
+
+    def role(self, role: str) -> Entry | None:
+        return next((e for e in self.entries if e.role == role), None)
+
+
+def shape_error(member: str, detail_zh: str, detail_en: str) -> BundleError:
+    return BundleError(
+        f"上报文件中的 {member} 格式不正确：{detail_zh}。", f"{member} is malformed: {detail_en}."
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
+def parse_json(data: bytes, member: str) -> Any:
+    """Strict JSON: UTF-8 only, no duplicate keys, no NaN/Infinity."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise shape_error(member, "不是 UTF-8 编码的文本", "not UTF-8 text") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise shape_error(member, "不是有效的 JSON", "not valid JSON") from None
+
+
+def field(obj: Any, key: str, kind: type | tuple[type, ...], member: str, where: str = "") -> Any:
+    """``obj[key]``, which must exist and be of ``kind`` (bool never counts as int)."""
+    label = f"{where}{key}"
+    if not isinstance(obj, dict):
+        raise shape_error(member, f"“{where.rstrip('.') or '顶层'}”不是对象", f"'{where.rstrip('.') or 'top level'}' is not an object")
+    if key not in obj:
+        raise shape_error(member, f"缺少字段“{label}”", f"missing field '{label}'")
+    value = obj[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        raise shape_error(member, f"字段“{label}”的类型不对", f"field '{label}' has the wrong type")
+    return value
+
+
+def sha_field(obj: Any, key: str, member: str, where: str = "") -> str:
+    value = field(obj, key, str, member, where)
+    if not SHA256_RE.fullmatch(value):
+        raise shape_error(member, f"字段“{where}{key}”不是 SHA-256 值", f"field '{where}{key}' is not a SHA-256 hex digest")
+    return value
+
+
+def b64_field(obj: Any, key: str, member: str, where: str = "") -> bytes:
+    value = field(obj, key, str, member, where)
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise shape_error(member, f"字段“{where}{key}”不是 Base64", f"field '{where}{key}' is not base64") from None
+
+
+def check_format(obj: Any, member: str, name: str, version: int) -> None:
+    if not isinstance(obj, dict):
+        raise shape_error(member, "顶层不是 JSON 对象", "the top level is not a JSON object")
+    if obj.get("format") != name:
+        raise shape_error(member, f"格式名不是“{name}”", f"format is not '{name}'")
+    found = obj.get("format_version")
+    if isinstance(found, bool) or not isinstance(found, int) or found < 1:
+        raise shape_error(member, "格式版本无效", "invalid format_version")
+    if found > version:
+        raise BundleError(
+            f"该上报文件的 {member} 是第 {found} 版格式，本程序只支持到第 {version} 版，请升级 dzdesk 后再打开。",
+            f"{member} uses format version {found}; this program supports up to {version}. Please upgrade.",
+        )
+
+
+def branch_profile(obj: Any, member: str, where: str = "branch.") -> BranchProfile:
+    values: dict[str, Any] = {}
+    for key in BRANCH_TEXT_FIELDS:
+        values[key] = field(obj, key, str, member, where)
+    for key in BRANCH_INT_FIELDS:
+        values[key] = field(obj, key, int, member, where)
+        if values[key] < 0:
+            raise shape_error(member, f"字段“{where}{key}”为负数", f"field '{where}{key}' is negative")
+    return BranchProfile(**values)
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    raw = parse_json(data, MANIFEST)
+    check_format(raw, MANIFEST, FORMAT_NAME, FORMAT_VERSION)
+    for key in ("app_version", "generated_at", "finalized_at"):
+        field(raw, key, str, MANIFEST)
+    branch = branch_profile(field(raw, "branch", dict, MANIFEST), MANIFEST)
+    template = field(raw, "template", dict, MANIFEST)
+    for key in ("id", "version", "hash"):
+        field(template, key, str, MANIFEST, "template.")
+    if not PERIOD_RE.fullmatch(field(raw, "period", str, MANIFEST)):
+        raise shape_error(MANIFEST, "期间不是“2026Q4”这样的形式", "period is not like '2026Q4'")
+    if field(raw, "revision", int, MANIFEST) < 1:
+        raise shape_error(MANIFEST, "版本号必须大于 0", "revision must be positive")
+    sha_field(raw, "snapshot_digest", MANIFEST)
+    signer = field(raw, "signer", dict, MANIFEST)
+    if field(signer, "algorithm", str, MANIFEST, "signer.") != SIGNATURE_ALGORITHM:
+        raise shape_error(MANIFEST, "不支持的签名算法", "unsupported signature algorithm")
+    public_key = b64_field(signer, "public_key", MANIFEST, "signer.")
+    field(signer, "fingerprint", str, MANIFEST, "signer.")
+    field(signer, "certificate", str, MANIFEST, "signer.")
+    entries = _entries(field(raw, "entries", list, MANIFEST))
+    return Manifest(raw, entries, branch, public_key)
+
+
+def _entries(items: list[Any]) -> tuple[Entry, ...]:
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"entries[{i}]."
+        path = field(item, "path", str, MANIFEST, where)
+        role = field(item, "role", str, MANIFEST, where)
+        shown, shown_role = printable(path), printable(role, 20)
+        size = field(item, "size", int, MANIFEST, where)
+        sha = sha_field(item, "sha256", MANIFEST, where)
+        if role not in ROLES:
+            raise shape_error(MANIFEST, f"条目“{shown}”的类型“{shown_role}”未知", f"entry '{shown}' has unknown role '{shown_role}'")
+        expected = f"evidence/{sha}" if role == ROLE_EVIDENCE else FIXED_MEMBERS[role]
+        if path != expected or (role == ROLE_EVIDENCE and not EVIDENCE_MEMBER_RE.fullmatch(path)):
+            raise shape_error(MANIFEST, f"条目“{shown}”的路径应为“{expected}”", f"entry '{shown}' should be '{expected}'")
+        if size < 0:
+            raise shape_error(MANIFEST, f"条目“{shown}”的大小为负数", f"entry '{shown}' has a negative size")
+        if path in seen:
+            raise shape_error(MANIFEST, f"条目“{shown}”重复出现", f"entry '{shown}' is listed twice")
+        seen.add(path)
+        entries.append(Entry(path, role, size, sha))
+    for role in (ROLE_ASSESSMENT, ROLE_CHANGES):
+        if FIXED_MEMBERS[role] not in seen:
+            raise shape_error(MANIFEST, f"清单中没有“{FIXED_MEMBERS[role]}”", f"'{FIXED_MEMBERS[role]}' is not listed")
+    return tuple(entries)
+
+
+def parse_signature(data: bytes) -> tuple[bytes, bytes]:
+    """Return (public key DER, signature DER) from signature.json."""
+    raw = parse_json(data, SIGNATURE)
+    check_format(raw, SIGNATURE, SIGNATURE_FORMAT, 1)
+    if field(raw, "algorithm", str, SIGNATURE) != SIGNATURE_ALGORITHM:
+        raise shape_error(SIGNATURE, "不支持的签名算法", "unsupported signature algorithm")
+    if field(raw, "signed_member", str, SIGNATURE) != MANIFEST:
+        raise shape_error(SIGNATURE, f"签名对象不是 {MANIFEST}", f"the signed member is not {MANIFEST}")
+    return b64_field(raw, "public_key", SIGNATURE), b64_field(raw, "signature", SIGNATURE)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+

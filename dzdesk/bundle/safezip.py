@@ -1,0 +1,221 @@
+"""Reading an untrusted zip without trusting it: names, types, sizes and ratios checked.
+
+Nothing here extracts to disk. Every member is read as a stream whose bytes are
+counted as they arrive, so a header that lies about sizes (a zip bomb) is
+stopped at the cap, never after it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .format import (
+    CHUNK,
+    MAX_ENTRY_BYTES,
+    MAX_MEMBERS,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    RATIO_ALLOWANCE,
+    printable,
+)
+from .types import BundleError
+
+# What the zipfile module raises on damaged input, besides BadZipFile.
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+    ValueError, struct.error, OverflowError, KeyError, IndexError, UnicodeError,
+)
+LOCAL_HEADER_SIZE = 30
+
+
+def damaged(detail_zh: str = "", detail_en: str = "") -> BundleError:
+    zh = "该文件已损坏或不是完整的上报文件（.dzb）" + (f"：{detail_zh}" if detail_zh else "") + "。"
+    en = "The file is damaged or not a complete .dzb bundle" + (f": {detail_en}" if detail_en else "") + "."
+    return BundleError(zh, en)
+
+
+@contextmanager
+def zip_errors(member: str = "") -> Iterator[None]:
+    """Turn the zip module's many failure types into one BundleError."""
+    try:
+        yield
+    except BundleError:
+        raise
+    except zipfile.BadZipFile as exc:
+        if "CRC" in str(exc):
+            raise damaged(f"“{member}”的校验码不符", f"CRC mismatch in '{member}'") from None
+        raise damaged(f"压缩结构错误（{member or '目录'}）", f"bad zip structure ({member or 'directory'})") from None
+    except OSError as exc:
+        raise BundleError(
+            f"读取文件失败（{exc.strerror or exc}），请检查U盘或磁盘是否仍然连接。",
+            f"Cannot read the file: {exc}.",
+        ) from None
+    except ZIP_ERRORS:
+        raise damaged(f"压缩数据错误（{member or '目录'}）", f"bad compressed data ({member or 'directory'})") from None
+
+
+def unsafe_name(name: str) -> tuple[str, str] | None:
+    """Why a member name could escape a folder or collide on some system, or None if it is safe."""
+    if not name:
+        return "文件名为空", "empty name"
+    if "\x00" in name or any(unicodedata.category(c) == "Cc" for c in name):
+        return "文件名含控制字符", "control characters in name"
+    if "\\" in name:
+        return "文件名含反斜杠", "backslash in name"
+    if name.startswith("/"):
+        return "文件名是绝对路径", "absolute path"
+    if len(name) >= 2 and name[1] == ":" and name[0].isascii() and name[0].isalpha():
+        return "文件名含盘符", "drive letter in name"
+    if ":" in name:
+        return "文件名含冒号", "colon in name"
+    parts = name.split("/")
+    if ".." in parts:
+        return "文件名含“..”上级目录", "'..' in name"
+    if name.endswith("/"):
+        return "包含文件夹条目", "directory entry"
+    if any(p in ("", ".") for p in parts):
+        return "文件名含空的路径段", "empty path component"
+    if len(name.encode("utf-8")) > 255:
+        return "文件名过长", "name too long"
+    return None
+
+
+def _raw_name_length(info: zipfile.ZipInfo) -> int:
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    try:
+        return len(info.orig_filename.encode(encoding))
+    except UnicodeEncodeError:
+        return len(info.orig_filename.encode("utf-8"))
+
+
+def check_members(zf: zipfile.ZipFile, file_size: int) -> dict[str, zipfile.ZipInfo]:
+    """Validate every central-directory entry; return them by name."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise BundleError(f"上报文件包含 {len(infos)} 个条目，超过上限。", f"Too many entries ({len(infos)}).")
+    seen: dict[str, str] = {}
+    total = 0
+    for info in infos:
+        name = info.orig_filename
+        shown = printable(name)
+        reason = unsafe_name(name)
+        if reason:
+            raise BundleError(
+                f"上报文件含有不安全的条目“{shown}”（{reason[0]}），已拒绝。",
+                f"Unsafe entry '{shown}' ({reason[1]}); rejected.",
+            )
+        key = unicodedata.normalize("NFC", name).casefold()
+        if key in seen:
+            raise BundleError(
+                f"上报文件中有重名条目“{shown}”，已拒绝。", f"Duplicate entry name '{shown}'; rejected."
+            )
+        seen[key] = name
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise BundleError(f"上报文件中的“{shown}”是符号链接，已拒绝。", f"Entry '{shown}' is a symbolic link; rejected.")
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG) or info.external_attr & 0x10:
+            raise BundleError(f"上报文件中的“{shown}”不是普通文件，已拒绝。", f"Entry '{shown}' is not a regular file; rejected.")
+        if info.flag_bits & 0x1:
+            raise BundleError(f"上报文件中的“{shown}”被加密，无法校验。", f"Entry '{shown}' is encrypted.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BundleError(
+                f"上报文件中的“{shown}”使用了不支持的压缩方式。", f"Entry '{shown}' uses an unsupported compression method."
+            )
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise too_big(shown)
+        if info.compress_size > file_size:
+            raise damaged(f"“{shown}”的大小超出文件本身", f"'{shown}' is larger than the file")
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise BundleError("上报文件解压后的总大小超过上限，已拒绝。", "Total uncompressed size exceeds the limit; rejected.")
+    _check_no_overlap(infos, zf)
+    return {info.orig_filename: info for info in infos}
+
+
+def _check_no_overlap(infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile) -> None:
+    """Entries sharing compressed data are the 'overlapping files' zip bomb; refuse them."""
+    end_of_data = getattr(zf, "start_dir", None)
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    for info, following in zip(ordered, ordered[1:] + [None], strict=True):
+        end = info.header_offset + LOCAL_HEADER_SIZE + _raw_name_length(info) + info.compress_size
+        limit = following.header_offset if following is not None else end_of_data
+        if info.header_offset < 0 or (limit is not None and end > limit):
+            raise BundleError(
+                "上报文件中的条目相互重叠（可能是压缩炸弹），已拒绝。", "Overlapping entries (a possible zip bomb); rejected."
+            )
+
+
+def too_big(name: str) -> BundleError:
+    return BundleError(
+        f"上报文件中的“{name}”解压后超过大小上限（可能是压缩炸弹），已拒绝。",
+        f"Entry '{name}' exceeds the size limit (a possible zip bomb); rejected.",
+    )
+
+
+def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
+    """Yield a member's bytes, counting them: never more than ``cap`` or the ratio limit."""
+    name = printable(info.orig_filename)
+    limit = min(cap, info.compress_size * MAX_RATIO + RATIO_ALLOWANCE)
+    with zip_errors(name), zf.open(info) as member:
+        count = 0
+        while chunk := member.read(CHUNK):
+            count += len(chunk)
+            if count > limit:
+                raise too_big(name)
+            yield chunk
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    if info.file_size > cap:
+        raise too_big(printable(info.orig_filename))
+    return b"".join(stream_member(zf, info, cap))
+
+
+@contextmanager
+def open_zip(path: Path) -> Iterator[tuple[zipfile.ZipFile, int]]:
+    """Open ``path`` as a zip for reading; yields the archive and the file's size."""
+    path = Path(path)
+    try:
+        if not path.exists():
+            raise BundleError(f"找不到上报文件“{path}”。", f"Bundle '{path}' not found.")
+        if not path.is_file():
+            raise BundleError(f"“{path}”不是一个文件，请选择 .dzb 上报文件。", f"'{path}' is not a regular file.")
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with block below
+    except OSError as exc:
+        raise BundleError(f"无法打开上报文件“{path}”（{exc.strerror or exc}）。", f"Cannot open '{path}': {exc}.") from None
+    with handle:
+        with zip_errors():
+            size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise damaged("文件为空", "empty file")
+        try:
+            with zip_errors():
+                zf = zipfile.ZipFile(handle)
+        except BundleError:
+            if not _has_zip_end(handle):
+                raise BundleError(
+                    "该文件不是上报文件（.dzb）：不是 zip 格式，或文件不完整（可能复制时被截断）。",
+                    "Not a .dzb bundle: not a zip file, or the file is truncated.",
+                ) from None
+            raise
+        with zf:
+            yield zf, size
+
+
+def _has_zip_end(handle) -> bool:
+    """Whether the end-of-central-directory signature appears in the file's last 64 KiB."""
+    try:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - 65557))
+        return b"PK\x05\x06" in handle.read()
+    except OSError:
+        return False

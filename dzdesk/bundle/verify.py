@@ -1,0 +1,193 @@
+"""``verify_bundle``: check a .dzb completely, or say in one sentence why not.
+
+Order matters: the zip's structure first (nothing is trusted yet), then the
+manifest and its signature (which make the manifest trustworthy), then every
+member against the manifest's sizes and hashes, then the content against the
+signed snapshot digest. Nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+from cryptography import x509
+
+from ..identity import fingerprint_of, public_key_der, verify_signature
+from ..progress import NO_PROGRESS, Progress
+from .contents import check_assessment, check_changes
+from .format import (
+    ASSESSMENT,
+    CHANGES,
+    MANIFEST,
+    MAX_ENTRY_BYTES,
+    MAX_JSON_BYTES,
+    MAX_MANIFEST_BYTES,
+    MAX_SIGNATURE_BYTES,
+    ROLE_ASSESSMENT,
+    ROLE_REPORT,
+    SIGNATURE,
+    printable,
+)
+from .manifest import Entry, Manifest, parse_json, parse_manifest, parse_signature
+from .safezip import check_members, open_zip, read_member, stream_member
+from .types import BundleError, BundleEvidence, VerifiedBundle
+
+PDF_MAGIC = b"%PDF-"
+
+
+def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS) -> VerifiedBundle:
+    """Verify the bundle at ``path``; raise :class:`BundleError` with one clear reason if it is not valid."""
+    path = Path(path)
+    with open_zip(path) as (zf, file_size):
+        members = check_members(zf, file_size)
+        manifest_bytes = _required(
+            zf, members, MANIFEST, MAX_MANIFEST_BYTES,
+            "不是 dzdesk 上报文件：缺少清单 manifest.json", "not a dzdesk bundle: manifest.json is missing",
+        )
+        manifest = parse_manifest(manifest_bytes)
+        signature_bytes = _required(
+            zf, members, SIGNATURE, MAX_SIGNATURE_BYTES,
+            "上报文件没有签名（缺少 signature.json），不能确认来源", "the bundle is unsigned (signature.json is missing)",
+        )
+        _check_signature(manifest, signature_bytes, manifest_bytes)
+        _check_member_set(manifest, members)
+        kept = _check_entries(zf, members, manifest, progress)
+    snapshot, score = check_assessment(parse_json(kept[ASSESSMENT], ASSESSMENT), manifest)
+    changes = check_changes(parse_json(kept[CHANGES], CHANGES))
+    report = manifest.role(ROLE_REPORT)
+    if report is not None and not kept[report.path].startswith(PDF_MAGIC):
+        raise BundleError("上报文件中的自评报告不是 PDF 文件。", "The report entry is not a PDF file.")
+    raw = manifest.raw
+    evidence = tuple(
+        BundleEvidence(e["task_key"], e["sha256"], e["name"], e["size"], e["caption"], f"evidence/{e['sha256']}")
+        for e in snapshot["evidence"]
+    )
+    return VerifiedBundle(
+        path=path,
+        manifest=raw,
+        snapshot=snapshot,
+        snapshot_digest=raw["snapshot_digest"],
+        branch=manifest.branch,
+        period=raw["period"],
+        revision=raw["revision"],
+        template=dict(raw["template"]),
+        score=float(score["total"]),
+        grade=score["grade"],
+        flags=tuple(score["flags"]),
+        signer_public_key_der=manifest.public_key_der,
+        signer_fingerprint=fingerprint_of(manifest.public_key_der),
+        evidence=evidence,
+        report_member=report.path if report else "",
+        generated_at=raw["generated_at"],
+        app_version=raw["app_version"],
+        extra={
+            "score": score,
+            "changes": len(changes),
+            "files": sum(1 for e in manifest.entries if e.role == "evidence"),
+            "size": file_size,
+            "signer_certificate_pem": raw["signer"]["certificate"],
+        },
+    )
+
+
+def _required(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str, cap: int, zh: str, en: str) -> bytes:
+    info = members.get(name)
+    if info is None:
+        raise BundleError(f"{zh}。", f"{en[0].upper()}{en[1:]}.")
+    return read_member(zf, info, cap)
+
+
+def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes: bytes) -> None:
+    signer = manifest.raw["signer"]
+    claimed = manifest.public_key_der
+    if fingerprint_of(claimed) != signer["fingerprint"]:
+        raise BundleError("清单中的签名密钥指纹与公钥不符。", "The signer fingerprint does not match the signer's public key.")
+    try:
+        certificate = x509.load_pem_x509_certificate(signer["certificate"].encode("utf-8"))
+        cert_key = public_key_der(certificate)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        raise BundleError("清单中的签名证书无法读取。", "The signer certificate in the manifest cannot be read.") from None
+    if cert_key != claimed:
+        raise BundleError("清单中的签名证书与签名公钥不符。", "The signer certificate does not match the signer's public key.")
+    signing_key, signature = parse_signature(signature_bytes)
+    if signing_key != claimed:
+        raise BundleError(
+            f"签名所用的密钥（指纹 {fingerprint_of(signing_key)[:19]}…）不是清单声明的党支部密钥，不能采信。",
+            "The bundle was signed with a different key than the manifest claims.",
+        )
+    if not verify_signature(claimed, manifest_bytes, signature):
+        raise BundleError(
+            "上报文件的签名无效：清单在签名后被改动过，或签名已损坏。",
+            "Invalid signature: the manifest was changed after signing, or the signature is damaged.",
+        )
+
+
+def _check_member_set(manifest: Manifest, members: dict[str, zipfile.ZipInfo]) -> None:
+    listed = set(manifest.by_path)
+    present = set(members) - {MANIFEST, SIGNATURE}
+    missing = sorted(listed - present)
+    if missing:
+        raise BundleError(f"上报文件不完整：缺少“{missing[0]}”。", f"Incomplete bundle: '{missing[0]}' is missing.")
+    extra = sorted(present - listed)
+    if extra:
+        raise BundleError(
+            f"上报文件含有清单以外的文件“{printable(extra[0])}”，可能被改动过。",
+            f"The bundle contains '{printable(extra[0])}', which the manifest does not list.",
+        )
+
+
+def _check_entries(
+    zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], manifest: Manifest, progress: Progress
+) -> dict[str, bytes]:
+    """Hash every listed member; keep the JSON members and the report's first bytes."""
+    progress.start(sum(e.size for e in manifest.entries), "正在校验上报文件")
+    kept: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    # The JSON members first, so a damaged evidence file can be named as the branch named it.
+    for entry in sorted(manifest.entries, key=lambda e: e.role != ROLE_ASSESSMENT):
+        json_member = entry.path in (ASSESSMENT, CHANGES)
+        cap = MAX_JSON_BYTES if json_member else MAX_ENTRY_BYTES
+        if entry.size > cap:
+            raise BundleError(f"“{entry.path}”超过大小上限。", f"'{entry.path}' exceeds the size limit.")
+        digest = hashlib.sha256()
+        size = 0
+        parts: list[bytes] = []
+        for chunk in stream_member(zf, members[entry.path], cap):
+            size += len(chunk)
+            if size > entry.size:
+                break  # longer than the manifest says: a mismatch, stop reading
+            digest.update(chunk)
+            if json_member or (entry.role == ROLE_REPORT and not parts):
+                parts.append(chunk)
+            progress.step(len(chunk))
+        _check_hash(entry, size, digest.hexdigest(), printable(names.get(entry.sha256, "")))
+        if json_member or entry.role == ROLE_REPORT:
+            kept[entry.path] = b"".join(parts)
+        if entry.role == ROLE_ASSESSMENT:
+            names = _evidence_names(kept[entry.path])
+    return kept
+
+
+def _evidence_names(data: bytes) -> dict[str, str]:
+    """Best effort, for messages only: sha256 -> original file name (checked properly later)."""
+    try:
+        items = parse_json(data, ASSESSMENT)["snapshot"]["evidence"]
+        return {e["sha256"]: e["name"] for e in items if isinstance(e["sha256"], str) and isinstance(e["name"], str)}
+    except (BundleError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _check_hash(entry: Entry, size: int, sha256: str, name: str = "") -> None:
+    if size == entry.size and sha256 == entry.sha256:
+        return
+    if name:
+        raise BundleError(
+            f"佐证材料“{name}”（{entry.path[:17]}…）的内容与清单记录的哈希值不符，文件已被改动或损坏。",
+            f"Evidence '{name}' ({entry.path}) does not match its SHA-256 in the manifest; it was altered or damaged.",
+        )
+    raise BundleError(
+        f"“{entry.path}”的内容与清单记录的哈希值不符，文件已被改动或损坏。",
+        f"'{entry.path}' does not match its SHA-256 in the manifest; it was altered or damaged.",
+    )
