@@ -1,0 +1,227 @@
+"""Committee benchmarks, each against a baseline measured in the same run.
+
+1. Import N bundles of about 1 MB each (default 500), with the real
+   ``dzdesk.bundle`` writer and verifier, against the floor of reading every
+   byte of the same files once with SHA-256 (hashlib). Target: ≤ 3×.
+   To keep setup short, bundles are exported without the signed PDF report
+   (a bundle without report.pdf is valid format version 1); each branch has
+   its own data folder, key and ~1 MB evidence file.
+2. The overview with 5,000 branches: building the rows from the committee
+   database, then sorting every column and filtering through the
+   QSortFilterProxyModel. Target: each sort/filter ≤ 100 ms. Baseline: Python's
+   sorted() over the same keys.
+
+Run:  python benchmarks/bench_committee.py [--bundles 500] [--branches 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dzdesk.bundle import export_bundle, writer  # noqa: E402
+from dzdesk.bundle.types import BundleEvidence, VerifiedBundle  # noqa: E402
+from dzdesk.committee.importer import import_bundles  # noqa: E402
+from dzdesk.committee.overview import overview_rows  # noqa: E402
+from dzdesk.committee.store import CommitteeStore  # noqa: E402
+from dzdesk.identity import create_identity  # noqa: E402
+from dzdesk.models import BranchProfile  # noqa: E402
+from dzdesk.paths import resolve_paths  # noqa: E402
+from dzdesk.store import Store  # noqa: E402
+from dzdesk.template import builtin_template  # noqa: E402
+
+PERIOD = "2026Q4"
+
+
+def make_bundles(root: Path, count: int, size: int) -> list[Path]:
+    keys = builtin_template().task_keys
+    out = root / "usb"
+    out.mkdir()
+    # benchmark shortcut (see the module docstring): no signed PDF report in these bundles
+    if hasattr(writer, "_report_available"):
+        writer._report_available = lambda: False
+    else:
+        writer._write_report = lambda *a, **k: None
+    files = []
+    for i in range(count):
+        paths = resolve_paths(root / "branches" / f"b{i}")
+        with Store(paths, actor="bench") as store:
+            profile = BranchProfile(name=f"基准测试{i:04d}党支部", kind="nonpublic", committee="中共基准委员会",
+                                    secretary="书记", full_members=3 + i % 9)
+            store.save_profile(profile)
+            create_identity(paths, profile.display_name, profile.committee)
+            store.create_assessment(PERIOD)
+            with store.batch():
+                for n, key in enumerate(keys):
+                    status = "done" if (n + i) % 6 else "partial"
+                    rect = {} if status == "done" else {"measures": "整改", "owner": "书记", "deadline": "2027-03-31"}
+                    store.set_answer(PERIOD, key, status=status, narrative=f"任务{key}", **rect)
+            photo = root / f"photo{i}.jpg"
+            photo.write_bytes(os.urandom(size))
+            store.add_evidence(PERIOD, keys[0], photo, "现场照片")
+            photo.unlink()
+            store.finalize(PERIOD)
+            files.append(export_bundle(store, PERIOD, out / f"{i:04d}.dzb"))
+        if (i + 1) % 50 == 0:
+            print(f"  built {i + 1}/{count} bundles", flush=True)
+    return files
+
+
+def sha_floor(files: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in files:
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while chunk := f.read(1024 * 1024):
+                digest.update(chunk)
+    return time.perf_counter() - start
+
+
+def durable_copy_floor(files: list[Path], target: Path) -> float:
+    """Copy every byte once into ``target`` with one fsync per file: what storing them must cost."""
+    target.mkdir()
+    start = time.perf_counter()
+    for path in files:
+        with open(path, "rb") as src, open(target / path.name, "wb") as dst:
+            while chunk := src.read(1024 * 1024):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+    return time.perf_counter() - start
+
+
+def verify_only(files: list[Path]) -> float:
+    from dzdesk.bundle import verify_bundle
+
+    start = time.perf_counter()
+    for path in files:
+        verify_bundle(path)
+    return time.perf_counter() - start
+
+
+def bench_import(count: int, size: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="dzdesk-bench-") as tmp:
+        root = Path(tmp)
+        t0 = time.perf_counter()
+        files = make_bundles(root, count, size)
+        total = sum(f.stat().st_size for f in files)
+        print(f"setup: {count} bundles, {total / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s")
+        sha_floor(files)  # warm the page cache so both measurements read from memory
+        floor = min(sha_floor(files) for _ in range(2))
+        with CommitteeStore(resolve_paths(root / "committee"), actor="bench") as store:
+            start = time.perf_counter()
+            report = import_bundles(store, [root / "usb"])
+            elapsed = time.perf_counter() - start
+        assert report.ok and report.count("imported") == count, report.outcomes[:3]
+        print(f"import {count} bundles: {elapsed:.2f} s ({total / 1e6 / elapsed:.0f} MB/s)")
+        print(f"SHA-256 floor over the same bytes: {floor:.2f} s ({total / 1e6 / floor:.0f} MB/s)")
+        ratio = elapsed / floor
+        print(f"ratio import / floor: {ratio:.2f}x (target <= 3x) {'OK' if ratio <= 3 else 'OVER'}")
+        verify = verify_only(files)
+        copy = durable_copy_floor(files, root / "copy-floor")
+        print(f"where the time goes: verify_bundle alone {verify:.2f} s ({verify / floor:.1f}x floor); "
+              f"copying the bytes once with fsync per file {copy:.2f} s ({copy / floor:.1f}x floor)")
+        print(f"ratio import / (verify + durable copy): {elapsed / (verify + copy):.2f}x")
+
+
+def fill_committee(store: CommitteeStore, count: int) -> None:
+    template = builtin_template()
+    keys = template.task_keys
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from dzdesk.identity import fingerprint_of
+
+    with store.db.atomic():
+        for i in range(count):
+            der = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+            name = f"第{i:05d}号{'非公企业' if i % 3 else '社会组织'}党支部"
+            profile = BranchProfile(name=name, kind="nonpublic" if i % 3 else "social", committee="中共基准委员会",
+                                    secretary=f"书记{i}", full_members=i % 11)
+            answers = [{"task_key": k, "status": "done" if (n + i) % 5 else "partial", "narrative": "",
+                        "rectification": {"problem": "", "measures": "", "owner": "", "deadline": ""}}
+                       for n, k in enumerate(keys)]
+            snapshot = {"branch": profile.__dict__, "answers": answers, "period": PERIOD, "revision": 1}
+            vb = VerifiedBundle(
+                path=Path(f"{i}.dzb"), manifest={}, snapshot=snapshot, snapshot_digest=f"{i:064x}", branch=profile,
+                period=PERIOD, revision=1, template={"id": template.id, "version": template.version, "hash": template.hash},
+                score=60 + i % 41, grade="ABCD"[i % 4], flags=(), signer_public_key_der=der,
+                signer_fingerprint=fingerprint_of(der), evidence=(BundleEvidence("1", "0" * 64, "x.jpg", 1, "", "e"),),
+                report_member="", generated_at=f"2027-01-{1 + i % 28:02d}T10:00:00+08:00", app_version="bench",
+            )
+            store.record_submission(vb, "")
+
+
+def timed(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bench_overview(count: int) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.committee.model import COLUMNS, OverviewFilter, OverviewModel
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive for the models)
+    with tempfile.TemporaryDirectory(prefix="dzdesk-bench-") as tmp:
+        with CommitteeStore(resolve_paths(tmp), actor="bench") as store:
+            t0 = time.perf_counter()
+            fill_committee(store, count)
+            print(f"setup: {count} submissions recorded in {time.perf_counter() - t0:.1f} s")
+            rows_ms = timed(lambda: overview_rows(store, PERIOD), 3)
+            rows = overview_rows(store, PERIOD)
+    model, proxy = OverviewModel(), OverviewFilter()
+    proxy.setSourceModel(model)
+    load_ms = timed(lambda: model.set_rows(rows), 3)
+    print(f"overview_rows() from the database: {rows_ms:.0f} ms; model.set_rows: {load_ms:.1f} ms")
+    worst = 0.0
+    for col, (header, _display, key) in enumerate(COLUMNS):
+        def sort(col: int = col) -> None:
+            model.set_rows(rows)  # drop cached keys and order: measure a cold sort
+            proxy.sort(col, Qt.SortOrder.DescendingOrder)
+        ms = timed(sort) - load_ms
+        base = timed(lambda key=key: sorted(rows, key=key, reverse=True))
+        worst = max(worst, ms)
+        print(f"sort {header:<6} {ms:6.1f} ms   (baseline sorted(): {base:5.1f} ms, ratio {ms / max(base, 0.01):.1f}x)")
+    for text in ("第0", "社会组织", "重点帮扶", "没有这个"):
+        ms = timed(lambda text=text: proxy.set_search(text))
+        base = timed(lambda text=text: [r for r in rows if text in f"{r.name} {r.kind} {r.secretary} {' '.join(r.flags)}"])
+        worst = max(worst, ms)
+        print(f"filter '{text}': {ms:6.1f} ms -> {proxy.rowCount()} rows   (baseline list filter: {base:.1f} ms, ratio {ms / max(base, 0.01):.1f}x)")
+    proxy.set_search("")
+    for status in ("missing", "ungraded", "flagged", "A"):
+        ms = timed(lambda status=status: proxy.set_status(status))
+        worst = max(worst, ms)
+        print(f"status filter {status}: {ms:.1f} ms -> {proxy.rowCount()} rows")
+    print(f"slowest sort/filter with {count} branches: {worst:.1f} ms (target <= 100 ms) {'OK' if worst <= 100 else 'OVER'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bundles", type=int, default=500)
+    parser.add_argument("--size", type=int, default=1_000_000, help="evidence bytes per bundle")
+    parser.add_argument("--branches", type=int, default=5000)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+    bench_overview(args.branches)
+    if not args.skip_import:
+        bench_import(args.bundles, args.size)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Named, append-only schema migrations for the committee store. Never edit a released one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+committee_migrations = Migrations("dzdesk.committee")
+
+
+@committee_migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    # A branch is its signing key: one row per fingerprint ever accepted for it is kept in key_changes.
+    db.execute(
+        """CREATE TABLE branches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL, name_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL UNIQUE, public_key_der BLOB NOT NULL,
+            registered_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX branches_by_name ON branches (name_key)")
+    db.execute(
+        """CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            branch_id INTEGER NOT NULL REFERENCES branches(id),
+            period TEXT NOT NULL, revision INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('current', 'superseded', 'held', 'declined')),
+            fingerprint TEXT NOT NULL, public_key_der BLOB NOT NULL,
+            snapshot_digest TEXT NOT NULL,
+            branch_name TEXT NOT NULL, kind TEXT NOT NULL, secretary TEXT NOT NULL,
+            full_members INTEGER NOT NULL, probationary_members INTEGER NOT NULL,
+            score REAL NOT NULL, grade TEXT NOT NULL, flags TEXT NOT NULL,
+            open_rectifications INTEGER NOT NULL,
+            template_id TEXT NOT NULL, template_version TEXT NOT NULL, template_hash TEXT NOT NULL,
+            generated_at TEXT NOT NULL, imported_at TEXT NOT NULL,
+            bundle_name TEXT NOT NULL, manifest_sha256 TEXT NOT NULL,
+            report_sha256 TEXT NOT NULL, snapshot_json TEXT NOT NULL, manifest_json TEXT NOT NULL,
+            UNIQUE (branch_id, period, snapshot_digest, fingerprint))"""
+    )
+    db.execute("CREATE INDEX submissions_by_period ON submissions (period, state)")
+    db.execute("CREATE INDEX submissions_by_key ON submissions (fingerprint, period, snapshot_digest)")
+    db.execute(
+        """CREATE TABLE submission_evidence (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            position INTEGER NOT NULL, task_key TEXT NOT NULL, sha256 TEXT NOT NULL,
+            name TEXT NOT NULL, size INTEGER NOT NULL, caption TEXT NOT NULL,
+            PRIMARY KEY (submission_id, position))"""
+    )
+    db.execute(
+        """CREATE TABLE key_changes (
+            id INTEGER PRIMARY KEY,
+            branch_id INTEGER NOT NULL REFERENCES branches(id),
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            old_fingerprint TEXT NOT NULL, new_fingerprint TEXT NOT NULL,
+            held_at TEXT NOT NULL, decided_at TEXT NOT NULL DEFAULT '',
+            decision TEXT NOT NULL DEFAULT '' CHECK (decision IN ('', 'accepted', 'declined')),
+            actor TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute(
+        """CREATE TABLE roster (
+            name_key TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+            secretary TEXT NOT NULL, position INTEGER NOT NULL)"""
+    )
+    db.execute("CREATE TABLE deadlines (period TEXT PRIMARY KEY, deadline TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE grades (
+            period TEXT NOT NULL, branch_id INTEGER NOT NULL REFERENCES branches(id),
+            grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'D')),
+            score REAL, comment TEXT NOT NULL DEFAULT '',
+            graded_at TEXT NOT NULL, actor TEXT NOT NULL,
+            PRIMARY KEY (period, branch_id))"""
+    )
+    db.execute(
+        """CREATE TABLE committee_log (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+            period TEXT NOT NULL DEFAULT '', branch_id INTEGER,
+            action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')"""
+    )
+    db.execute(
+        """CREATE TRIGGER committee_log_no_update BEFORE UPDATE ON committee_log
+           BEGIN SELECT RAISE(ABORT, 'committee_log is append-only'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER committee_log_no_delete BEFORE DELETE ON committee_log
+           BEGIN SELECT RAISE(ABORT, 'committee_log is append-only'); END"""
+    )

@@ -1,0 +1,70 @@
+"""The summary workbook: one row per branch, one sheet of open rectifications (opens in Excel and WPS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import models as m
+
+BRANCH_HEADERS = [
+    ("序号", 6), ("党支部名称", 36), ("类型", 12), ("党支部书记", 11), ("正式党员", 9),
+    ("提交时间", 18), ("版本", 6), ("自查分", 8), ("自评等次", 9), ("考核分", 8), ("考核等次", 9),
+    ("评语", 30), ("待整改", 8), ("标记", 28), ("在名册", 8),
+]
+RECT_HEADERS = [
+    ("序号", 6), ("党支部名称", 36), ("任务", 6), ("任务名称", 22), ("完成情况", 10), ("存在问题", 40),
+    ("整改措施", 40), ("责任人", 10), ("整改时限", 12), ("是否逾期", 9),
+]
+HEAD_FONT = Font(name="宋体", bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDDDDD")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _sheet(ws: Worksheet, title: str, headers: list[tuple[str, int]], rows: list[list[object]]) -> None:
+    ws.title = title
+    ws.append([h for h, _ in headers])
+    for i, (_, width) in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+        cell = ws.cell(row=1, column=i)
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in rows:
+        ws.append(row)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = WRAP
+            if cell.data_type == "f":  # text from a branch's file is never a formula (=HYPERLINK(…))
+                cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+
+
+def branch_rows(rows: list[m.OverviewRow]) -> list[list[object]]:
+    out: list[list[object]] = []
+    for i, r in enumerate(rows, start=1):
+        out.append([
+            i, r.name, r.kind, r.secretary, r.members, r.submitted_at[:16].replace("T", " "),
+            r.revision, r.self_score, r.self_grade, r.committee_score, r.committee_grade, r.comment,
+            r.open_rectifications if r.submitted else None, "、".join(r.flags), "是" if r.on_roster else "否",
+        ])
+    return out
+
+
+def write_xlsx(out: Path, title: str, rows: list[m.OverviewRow], rects: list[m.RectificationRow]) -> None:
+    wb = Workbook()
+    _sheet(wb.active, "党支部", BRANCH_HEADERS, branch_rows(rows))
+    rect_rows: list[list[object]] = [
+        [i, r.branch, r.task_key, r.task_title, r.status, r.problem, r.measures, r.owner, r.deadline,
+         "是" if r.overdue else "否"]
+        for i, r in enumerate(rects, start=1)
+    ]
+    _sheet(wb.create_sheet(), "整改事项", RECT_HEADERS, rect_rows)
+    wb.properties.title = title
+    wb.properties.creator = "dzdesk"
+    wb.save(out)
