@@ -9,6 +9,10 @@ Two comparisons, medians of several runs, same process:
   the same fonts the same way;
 * warm: fonts already registered (every later report in the same session).
 
+A finalized revision's signed report is made once and kept (dzdesk/report/cache.py);
+to time the making, each run deletes the kept file first. A last line times
+handing out the kept report (what every later ``dzdesk report`` or export does).
+
 Targets (issue 4): report ≤ 1.0 s and ≤ 3× the one-page document.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 import statistics
 import sys
 import tempfile
@@ -29,11 +34,13 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
+from dzdesk import fonts as fonts_module  # noqa: E402
 from dzdesk.demo import create_demo  # noqa: E402
 from dzdesk.fonts import default_fonts  # noqa: E402
 from dzdesk.paths import resolve_paths  # noqa: E402
 from dzdesk.report import typography as typo_module  # noqa: E402
 from dzdesk.report import write_report  # noqa: E402
+from dzdesk.report.cache import reports_folder  # noqa: E402
 from dzdesk.report.typography import typography  # noqa: E402
 from dzdesk.store import Store  # noqa: E402
 
@@ -44,6 +51,7 @@ def one_page(names: dict[str, str]) -> bytes:
         Paragraph("中共合肥智联信息科技有限公司党支部关于党支部建设提升行动的自评报告" * 3,
                   ParagraphStyle(role, fontName=name, fontSize=16, leading=29, wordWrap="CJK"))
         for role, name in names.items()
+        if role != "fallback"  # registered only when a character needs it
     ]
     SimpleDocTemplate(buffer, pagesize=A4, initialFontName=names["fangsong"]).build(story)
     return buffer.getvalue()
@@ -51,6 +59,7 @@ def one_page(names: dict[str, str]) -> bytes:
 
 def cold() -> None:
     """Forget the registered fonts so the next typography() parses the font files again."""
+    fonts_module._parse.cache_clear()
     typo_module._register.cache_clear()
     typography.cache_clear()
 
@@ -84,9 +93,12 @@ def main() -> int:
 
             def report(prepare=prepare) -> None:
                 prepare()
+                shutil.rmtree(reports_folder(store.paths))  # make and sign it, do not reuse the kept one
                 write_report(store, "2026Q4", out)
 
             rows.append((label, median_seconds(base, args.runs), median_seconds(report, args.runs)))
+        write_report(store, "2026Q4", out)
+        kept = median_seconds(lambda: write_report(store, "2026Q4", out), args.runs)
         store.close()
     print(f"demo report: 19 tasks, {evidence} evidence files, {result.pages} pages, signed={result.signed}; "
           f"medians of {args.runs} runs")
@@ -95,6 +107,7 @@ def main() -> int:
         print(f"{label}: one-page document {baseline * 1000:6.0f} ms | report built and signed {report_s * 1000:6.0f} ms"
               f" | ratio {ratio:5.2f}x (target <= 3x: {'ok' if ratio <= 3 else 'MISSED'})"
               f" | <= 1.0 s: {'ok' if report_s <= 1.0 else 'MISSED'}")
+    print(f"kept: the revision's signed report checked and copied out {kept * 1000:6.0f} ms")
     return 0
 
 

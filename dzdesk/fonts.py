@@ -13,7 +13,10 @@ and 小标宋 (title). For each role the first face found wins, in this order:
 
 Only TrueType-outlined fonts qualify: reportlab cannot embed CFF outlines (Noto
 CJK, Source Han) and refuses fonts whose licence bits forbid embedding, so a
-candidate that fails to load is skipped. WenQuanYi Micro Hei is also the
+candidate whose table directory shows either is skipped. Discovery reads only
+that directory (a few hundred bytes); a face is parsed (:func:`parsed_font`)
+when a document first needs it, and at most once per process, so a TrueType
+collection such as simsun.ttc is never read twice. WenQuanYi Micro Hei is also the
 per-character fallback for anything a chosen face lacks (e.g. a rare surname
 outside GB 2312), so no character is ever printed as a missing-glyph box.
 """
@@ -21,11 +24,16 @@ outside GB 2312), so no character is ever printed as a missing-glyph box.
 from __future__ import annotations
 
 import os
+import struct
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .resources import resource_path
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 ROLES = ("fangsong", "heiti", "kaiti", "songti", "title")
 
@@ -98,15 +106,69 @@ def _find(folder: Path, name: str) -> Path | None:
         return None
 
 
-def _loadable(path: Path, subfont: int) -> bool:
-    """True when reportlab can embed this face (TrueType outlines, embedding allowed)."""
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+TRUETYPE_VERSIONS = (0x00010000, 0x74727565)  # 1.0 and 'true'; 'OTTO' means CFF outlines
+REQUIRED_TABLES = (b"cmap", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp")
 
+
+def _loadable(path: Path, subfont: int) -> bool:
+    """True when reportlab can embed this face: TrueType outlines, tables present, embedding allowed.
+
+    Reads the sfnt table directory and the OS/2 licence bits only, not the font.
+    """
     try:
-        TTFont("dzdesk-probe", str(path), subfontIndex=subfont)
-    except (TTFError, OSError, ValueError, IndexError, KeyError):
+        with open(path, "rb") as handle:
+            head = handle.read(12)
+            start = 0
+            if head[:4] == b"ttcf":
+                count = struct.unpack(">L", head[8:12])[0]
+                if not 0 <= subfont < count:
+                    return False
+                handle.seek(12 + 4 * subfont)
+                start = struct.unpack(">L", handle.read(4))[0]
+                handle.seek(start)
+                head = handle.read(12)
+            version, tables = struct.unpack(">LH", head[:6])
+            if version not in TRUETYPE_VERSIONS or not 0 < tables < 200:
+                return False
+            records = handle.read(16 * tables)
+            size = os.fstat(handle.fileno()).st_size
+            directory = {}
+            for i in range(tables):
+                tag, _, offset, length = struct.unpack(">4sLLL", records[16 * i : 16 * i + 16])
+                if offset + length > size:
+                    return False
+                directory[tag] = offset
+            if any(tag not in directory for tag in REQUIRED_TABLES):
+                return False
+            if b"OS/2" in directory:
+                handle.seek(directory[b"OS/2"] + 8)
+                fs_type = struct.unpack(">H", handle.read(2))[0]
+                if fs_type == 0x0002 or fs_type & 0x0300:  # reportlab's own test: embedding or subsetting forbidden
+                    return False
+    except (OSError, struct.error):
         return False
     return True
+
+
+def font_name(font: FontFile) -> str:
+    """The name a face is registered under with reportlab."""
+    return f"dz-{font.path.stem}-{font.subfont}"
+
+
+def parsed_font(font: FontFile) -> TTFont:
+    """The face parsed by reportlab, once per process per file and subfont (raises TTFError if unusable)."""
+    return _parse(str(font.path), font.subfont, font_name(font))
+
+
+@cache
+def _parse(path: str, subfont: int, name: str) -> TTFont:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = TTFont(name, path, subfontIndex=subfont)
+    # glyph -> characters is only read by reportlab's HarfBuzz shaping, which dzdesk does not use
+    # (and which refills it on demand); dropping it saves about 5 MB per large CJK face
+    font.face.glyphToChar = {}
+    return font
 
 
 def _bundled(name: str, subfont: int) -> FontFile:

@@ -231,10 +231,37 @@ class CancelWhenSigning(Progress):
         super().step(amount, label)
 
 
+class CancelAtStep(Progress):
+    """Cancels at the n-th step, whatever it is called (cache hit or miss)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    def step(self, amount: int = 1, label: str | None = None) -> None:
+        self.n -= 1
+        if self.n == 0:
+            self.cancel()
+        super().step(amount, label)
+
+
 def test_cancelling_writes_nothing(demo, tmp_path):
+    """Cancelled while signing a report not yet kept: no report, no cached file, no temporary file."""
     store, _, _ = demo
+    reports = store.paths.data_dir / "reports"
+    shutil.rmtree(reports, ignore_errors=True)
     with pytest.raises(Cancelled):
         write_report(store, "2026Q4", tmp_path / "r.pdf", progress=CancelWhenSigning())
+    assert list(tmp_path.iterdir()) == []
+    assert not reports.exists() or list(reports.iterdir()) == []
+
+
+def test_cancelling_a_cached_report_writes_nothing(demo, tmp_path):
+    store, _, _ = demo
+    write_report(store, "2026Q4", tmp_path / "first.pdf")
+    (tmp_path / "first.pdf").unlink()
+    with pytest.raises(Cancelled):
+        write_report(store, "2026Q4", tmp_path / "r.pdf", progress=CancelAtStep(1))
     assert list(tmp_path.iterdir()) == []
 
 

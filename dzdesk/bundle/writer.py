@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import __version__
 from ..canonical import canonical_bytes
-from ..identity import load_identity
+from ..identity import Identity, load_identity
 from ..models import Assessment, Evidence
 from ..periods import parse_period
 from ..progress import NO_PROGRESS, Progress
@@ -110,13 +110,13 @@ def export_bundle(
     progress.start(sum(s.size for s in evidence) + sum(len(d[2]) for d in documents), "正在写入上报文件")
     with tempfile.TemporaryDirectory(prefix="dzdesk-export-") as scratch:
         def make_report() -> Source | None:
+            """The revision's one signed report (kept in the data folder), built now if it is not there yet."""
             if not report_ready:
                 return None
-            path = _write_report(store, code, assessment.snapshot_digest, Path(scratch) / REPORT, passphrase,
-                                 _LinkedProgress(progress))
-            size = path.stat().st_size
+            path, size, sha256 = _signed_report(store, code, assessment.snapshot_digest, identity, Path(scratch),
+                                                _LinkedProgress(progress))
             progress.total += size  # only known now; only this thread changes the total
-            return Source(REPORT, ROLE_REPORT, path, size, "", zipfile.ZIP_STORED)
+            return Source(REPORT, ROLE_REPORT, path, size, sha256, zipfile.ZIP_STORED)
 
         zipwriter.write_bundle_file(out_path, header, evidence, make_report, documents, identity.sign,
                                     identity.public_key_der, progress)
@@ -198,13 +198,26 @@ def _report_available() -> bool:
     return importlib.util.find_spec("dzdesk.report") is not None
 
 
-def _write_report(store: Store, period: str, digest: str, target: Path, passphrase: str | None, progress: Progress) -> Path:
-    from ..report import write_report
+def _signed_report(
+    store: Store, period: str, digest: str, identity: Identity, scratch: Path, progress: Progress
+) -> tuple[Path, int, str]:
+    """(path, size, SHA-256) of the signed report to ship: the cached file, validated just now.
 
-    result = write_report(store, period, target, passphrase=passphrase, progress=progress)
-    if not getattr(result, "signed", True) or getattr(result, "snapshot_digest", digest) != digest:
+    The SHA-256 goes into the manifest as vouched for by the cache check, so a
+    file changed after that check fails the read-back instead of being shipped.
+    """
+    from ..report.cache import ensure_signed
+    from ..report.data import gather
+
+    data = gather(store, period)
+    report, pdf = ensure_signed(store, data, identity, progress)
+    if not data.finalized or report.snapshot_digest != digest or report.fingerprint != identity.fingerprint:
         raise BundleError(
             "生成的自评报告未签名或与定稿快照不符，未生成上报文件。",
             "The generated report is unsigned or does not match the finalized snapshot; no bundle was written.",
         )
-    return target
+    path = report.path
+    if path is None:  # the data folder would not keep it: ship these very bytes from the scratch folder
+        path = scratch / REPORT
+        path.write_bytes(pdf)
+    return path, report.size, report.sha256

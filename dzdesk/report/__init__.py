@@ -2,30 +2,31 @@
 
 ``write_report(store, period, out_path)`` lays the report out in GB/T 9704
 typography (see :mod:`dzdesk.report.typography`, shared with the committee's
-通报), signs a finalized revision with the branch identity and moves the file
-into place only when it is complete. A draft is watermarked 草稿 and unsigned.
+通报) and moves the file into place only when it is complete. A finalized
+revision is signed with the branch identity once and kept (see
+:mod:`dzdesk.report.cache`): every later report of that revision, and the
+export bundle, get the very same file. A draft is watermarked 草稿, unsigned
+and never kept.
+
+reportlab and pyHanko are imported only when a PDF is actually drawn, so
+handing out a cached report is cheap.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from ..errors import ValidationError
 from ..identity import load_identity
 from ..progress import NO_PROGRESS, Progress
-from ..snapshot import short_digest
 from ..store import Store
-from .content import build_story, title_text
+from .cache import SignedReport, ensure_signed, signed_report
 from .data import ReportData, gather
-from .signing import sign_pdf
-from .typography import OfficialDocTemplate, default_typography
 
-__all__ = ["ReportResult", "render_pdf", "write_report"]
+__all__ = ["ReportResult", "SignedReport", "render_pdf", "signed_report", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -41,25 +42,9 @@ class ReportResult:
 
 def render_pdf(data: ReportData) -> bytes:
     """The unsigned report as bytes; identical bytes for the same finalized revision."""
-    return _render(data)[0]
+    from .render import render
 
-
-def _render(data: ReportData) -> tuple[bytes, int]:
-    typo = default_typography()
-    state = "" if data.finalized else "草稿　"
-    name = data.profile.display_name
-    name = name if len(name) <= 30 else name[:29] + "…"
-    note = f"{state}{name}　{data.period.label}自评报告　快照摘要 {short_digest(data.digest)}"
-    stamp = data.assessment.finalized_at if data.finalized else ""
-    created = datetime.fromisoformat(stamp) if stamp else None
-    buffer = io.BytesIO()
-    doc = OfficialDocTemplate(
-        buffer, typo, footer_note=note, watermark="" if data.finalized else "草稿", created=created,
-        title=title_text(data), author=data.profile.display_name, subject=f"快照摘要 {data.digest}",
-        creator="dzdesk", producer="dzdesk", lang="zh-CN",
-    )
-    doc.build(build_story(data, typo))
-    return buffer.getvalue(), doc.page
+    return render(data)[0]
 
 
 def _target(out_path: str | Path) -> Path:
@@ -76,14 +61,33 @@ def _target(out_path: str | Path) -> Path:
 def write_report(
     store: Store, period: str, out_path: str | Path, *, passphrase: str | None = None, progress: Progress = NO_PROGRESS
 ) -> ReportResult:
-    """Write the report for ``period``'s latest revision to ``out_path`` (atomically)."""
+    """Write the report for ``period``'s latest revision to ``out_path`` (atomically).
+
+    A finalized revision gets its one signed PDF (built and kept on first use);
+    a draft is rendered afresh, watermarked and unsigned.
+    """
     target = _target(out_path)
     progress.start(4, "读取自评数据")
     data = gather(store, period)
-    identity = load_identity(store.paths, passphrase) if data.finalized else None
-    progress.step(label="排版报告")
-    pdf, pages = _render(data)
-    progress.step(label="数字签名" if identity else "写入文件")
+    if data.finalized:
+        identity = load_identity(store.paths, passphrase)
+        report, pdf = ensure_signed(store, data, identity, progress)
+        pages = report.pages
+    else:
+        from .render import render
+
+        progress.step(label="排版报告")
+        pdf, pages = render(data)
+        progress.step(label="写入文件")
+    _write_file(target, pdf, progress)
+    progress.step(label="完成")
+    return ReportResult(
+        path=target, pages=pages, signed=data.finalized, snapshot_digest=data.digest,
+        period=data.period.code, revision=data.assessment.revision, fingerprint=data.fingerprint,
+    )
+
+
+def _write_file(target: Path, pdf: bytes, progress: Progress) -> None:
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".dzdesk-report-", suffix=".pdf.tmp")
     except PermissionError:
@@ -94,14 +98,7 @@ def write_report(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            if identity is not None:
-                sign_pdf(
-                    io.BytesIO(pdf), out, identity,
-                    reason=f"{data.period.label}自评报告（第{data.assessment.revision}版），快照摘要 {data.digest}",
-                    location=data.profile.committee or "中国", name=data.profile.display_name,
-                )
-            else:
-                out.write(pdf)
+            out.write(pdf)
             out.flush()
             os.fsync(out.fileno())
         progress.check()
@@ -115,8 +112,3 @@ def write_report(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    progress.step(label="完成")
-    return ReportResult(
-        path=target, pages=pages, signed=identity is not None, snapshot_digest=data.digest,
-        period=data.period.code, revision=data.assessment.revision, fingerprint=data.fingerprint,
-    )

@@ -17,6 +17,7 @@ indent), ``h1`` (一、 黑体), ``h2`` (（一） 楷体), ``h3`` (1. 仿宋), 
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,11 +31,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 
-from ..fonts import FontChoice, FontFile, default_fonts
+from ..fonts import BUNDLED, FALLBACK, FontChoice, FontFile, default_fonts, font_name, parsed_font
+from ..resources import resource_path
 from . import cjkwrap
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -58,16 +60,21 @@ cjkwrap.install()  # Chinese line breaking: no closing mark starts a line, nothi
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _font_name(font: FontFile) -> str:
-    return f"dz-{font.path.stem}-{font.subfont}"
-
-
 @cache
 def _register(font: FontFile) -> tuple[str, frozenset[int]]:
-    name = _font_name(font)
-    ttf = TTFont(name, str(font.path), subfontIndex=font.subfont)
+    """Register a face with reportlab (parsed at most once per process) and return its name and coverage."""
+    ttf = parsed_font(font)
     pdfmetrics.registerFont(ttf)
-    return name, frozenset(ttf.face.charToGlyph)
+    return ttf.fontName, frozenset(ttf.face.charToGlyph)
+
+
+def _register_role(fonts: FontChoice, role: str) -> tuple[str, frozenset[int]]:
+    """A face that passed discovery's quick check but will not parse falls back to the bundled one."""
+    try:
+        return _register(fonts.role(role))
+    except (TTFError, OSError, ValueError, IndexError, KeyError, struct.error):
+        bundled = FALLBACK if role == "fallback" else BUNDLED[role]
+        return _register(FontFile(resource_path("fonts", bundled[0]), bundled[1], "bundled"))
 
 
 @dataclass
@@ -81,7 +88,12 @@ class Typography:
 
     @property
     def fallback(self) -> str:
-        return self.names["fallback"]
+        """The glyph-fallback face, registered the first time a character needs it."""
+        name = self.names["fallback"]
+        if name not in self._coverage:
+            name, self._coverage[name] = _register_role(self.fonts, "fallback")
+            self.names["fallback"] = name
+        return name
 
     def covers(self, font_name: str, char: str) -> bool:
         return ord(char) in self._coverage[font_name]
@@ -214,10 +226,13 @@ def typography(fonts: FontChoice | None = None) -> Typography:
     fonts = fonts or default_fonts()
     names: dict[str, str] = {}
     coverage: dict[str, frozenset[int]] = {}
-    for role in ("fangsong", "heiti", "kaiti", "songti", "title", "fallback"):
-        name, chars = _register(fonts.role(role))
+    for role in ("fangsong", "heiti", "kaiti", "songti", "title"):
+        name, chars = _register_role(fonts, role)
         names[role] = name
         coverage[name] = chars
+    # the fallback face is parsed only when some character needs it (see Typography.fallback),
+    # unless it is one of the faces above anyway (the bundled 黑体 is)
+    names["fallback"] = font_name(fonts.fallback)
     return Typography(fonts, names, _styles(names), coverage)
 
 

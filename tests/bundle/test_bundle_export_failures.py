@@ -163,14 +163,15 @@ def test_cli_disk_full_is_one_sentence(base, usb, monkeypatch, capsys):
 
 
 def test_report_failure_leaves_nothing(export_store, usb, monkeypatch):
-    """The report (rendered while evidence streams) fails: the evidence writer stops and nothing is left."""
-    import dzdesk.report
+    """The report (not kept yet, so rendered while evidence streams) fails: the evidence writer stops and nothing is left."""
     from dzdesk.errors import DzdeskError
+    from dzdesk.report import cache
 
     def broken(*args, **kwargs):
         raise DzdeskError("找不到可用的中文字体，无法生成自评报告。", "No usable CJK font.")
 
-    monkeypatch.setattr(dzdesk.report, "write_report", broken)
+    monkeypatch.setattr(cache, "lookup", lambda *args: None)
+    monkeypatch.setattr(cache, "_build", broken)
     with pytest.raises(DzdeskError) as info:
         export_bundle(export_store, PERIOD, usb / "out.dzb")
     assert "中文字体" in info.value.zh
