@@ -1,61 +1,62 @@
-"""The secretary's main window: task tree, task page / review page, progress and save state."""
+"""The secretary's main window: task tree, task page / review page, progress and save state.
+
+The window is built in two steps so it can be on screen before the store is open:
+the frame (menus, period bar, status bar and a "正在打开自评记录…" page) in ``__init__``,
+and the body (task tree, task page, session) in ``ensure_body()``, which pulls in
+the heavier modules. ``MainWindow(..., deferred=False)`` (the default) does both.
+The review page is built the first time it is shown.
+"""
 
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
-    QSplitter,
     QStackedWidget,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from dzdesk.models import Evidence
 from dzdesk.paths import AppPaths
-from dzdesk.periods import parse_period
 
-from . import extras
-from .appearance import apply_font_size
-from .evidence_panel import open_with_system
+from .appearance import apply_font_size, style_widgets
 from .i18n import tr
-from .models import TASK_KEY_ROLE, EvidenceModel, TaskTreeModel
 from .operations import Operations
-from .period_dialog import NewPeriodDialog
-from .review_page import ReviewPage
-from .session import Session
 from .settings import Settings, save_settings
-from .task_page import TaskPage
+
+if TYPE_CHECKING:
+    from dzdesk.models import Evidence
+
+    from .review_page import ReviewPage
+    from .session import Session
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ops: Operations, paths: AppPaths, settings: Settings) -> None:
+    def __init__(self, ops: Operations, paths: AppPaths, settings: Settings, *, deferred: bool = False) -> None:
         super().__init__()
         self.ops, self.paths, self.settings = ops, paths, settings
-        self.session = Session(ops, self)
+        self.session: Session | None = None
+        self._review: ReviewPage | None = None
         self.current_key = ""
+        self.closed = False
         self.setWindowTitle(tr("dzdesk 党支部建设提升行动自评"))
-        self.tree_model = TaskTreeModel(self)
-        self.evidence_model = EvidenceModel(self.session.evidence_path, self)
-        self.evidence_model.on_caption = lambda ev, text: self.session.set_caption(ev, text)
-        self._build()
+        self._build_frame()
         self._build_menus()
-        self._connect()
         self.restore_geometry()
+        if not deferred:
+            self.ensure_body()
 
     # -- layout ------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_frame(self) -> None:
         top = QWidget()
         top.setObjectName("periodBar")
         bar = QHBoxLayout(top)
@@ -65,23 +66,74 @@ class MainWindow(QMainWindow):
         self.period_combo = QComboBox()
         self.period_combo.setObjectName("periodCombo")
         self.period_combo.setMinimumWidth(240)
+        self.period_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "（第2版，已定稿）"
         self.new_period_button = QPushButton(tr("新建期间…"))
+        self.new_period_button.setEnabled(False)
         bar.addWidget(self.branch_label)
         bar.addStretch(1)
         bar.addWidget(QLabel(tr("自评期间：")))
         bar.addWidget(self.period_combo)
         bar.addWidget(self.new_period_button)
 
+        # centred without the Qt namespace (its enums cost ~30 ms to create)
+        self.loading_page = QWidget()
+        self.loading_label = QLabel(tr("正在打开自评记录…"))
+        self.loading_label.setObjectName("hint")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.loading_label)
+        row.addStretch(1)
+        column = QVBoxLayout(self.loading_page)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(2)
+        self.outer = QStackedWidget()
+        self.outer.addWidget(self.loading_page)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(top)
+        layout.addWidget(self.outer, 1)
+        self.setCentralWidget(central)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.save_label = QLabel(tr("所有修改都会自动保存"))
+        self.save_label.setObjectName("saveLabel")
+        self.statusBar().addWidget(self.progress_label, 1)
+        self.statusBar().addPermanentWidget(self.save_label)
+        style_widgets(self)
+
+    @property
+    def body_ready(self) -> bool:
+        return self.session is not None
+
+    def ensure_body(self) -> None:
+        """Build the task tree, task page and session (once)."""
+        if self.session is not None:
+            return
+        from PySide6.QtWidgets import QHeaderView, QSplitter, QTreeView
+
+        from .models import EvidenceModel, RoomyRowDelegate, TaskTreeModel
+        from .session import Session
+        from .task_page import TaskPage
+
+        self.session = Session(self.ops, self)
+        self.tree_model = TaskTreeModel(self)
+        self.evidence_model = EvidenceModel(self.session.evidence_path, self)
+        self.evidence_model.on_caption = lambda ev, text: self.session.set_caption(ev, text)
         self.tree = QTreeView()
         self.tree.setObjectName("taskTree")
         self.tree.setModel(self.tree_model)
         self.tree.setHeaderHidden(False)
         self.tree.setUniformRowHeights(True)
+        self.tree.setItemDelegate(RoomyRowDelegate(self.tree))
         self.tree.setAllColumnsShowFocus(True)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.review_button = QPushButton(tr("审核与定稿 ▸"))
+        self.review_button = QPushButton(tr("审核与定稿"))
         self.review_button.setObjectName("primary")
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -90,65 +142,52 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.review_button)
 
         self.task_page = TaskPage(self.evidence_model)
-        self.review_page = ReviewPage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.task_page)
-        self.stack.addWidget(self.review_page)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 900])
+        if value := self.settings.geometry.get("splitter"):
+            self.splitter.restoreState(QByteArray(base64.b64decode(value)))
+        self.outer.addWidget(self.splitter)
+        style_widgets(self.splitter)
+        self._connect()
+        self.new_period_button.setEnabled(True)
+        if self.session.state is not None:
+            self._loaded()
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(top)
-        layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("progressLabel")
-        self.save_label = QLabel(tr("所有修改都会自动保存"))
-        self.save_label.setObjectName("saveLabel")
-        self.statusBar().addWidget(self.progress_label, 1)
-        self.statusBar().addPermanentWidget(self.save_label)
+    @property
+    def review_page(self) -> ReviewPage:
+        """Built on first use: most sessions never open it."""
+        if self._review is None:
+            from .review_page import ReviewPage
+
+            self._review = ReviewPage()
+            style_widgets(self._review)
+            self.stack.addWidget(self._review)
+            r = self._review
+            r.taskLinkActivated.connect(self.go_to_task)
+            r.finalizeRequested.connect(self.finalize)
+            r.reopenRequested.connect(self.reopen)
+            r.reportRequested.connect(lambda: self._extras().make_report(self))
+            r.exportRequested.connect(lambda: self._extras().export_bundle(self))
+        return self._review
+
+    def _on_review(self) -> bool:
+        return self._review is not None and self.stack.currentWidget() is self._review
+
+    @staticmethod
+    def _extras():
+        from . import extras
+
+        return extras
 
     def _build_menus(self) -> None:
-        def action(menu, text: str, slot, shortcut=None) -> QAction:
-            act = QAction(text, self)
-            if shortcut is not None:
-                act.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
-            act.triggered.connect(slot)
-            menu.addAction(act)
-            return act
+        from .menus import build_menus
 
-        file_menu = self.menuBar().addMenu(tr("文件(&F)"))
-        action(file_menu, tr("新建期间…"), self.new_period)
-        action(file_menu, tr("生成自评报告…"), lambda: extras.make_report(self))
-        action(file_menu, tr("导出上报文件…"), lambda: extras.export_bundle(self))
-        file_menu.addSeparator()
-        action(file_menu, tr("退出"), self.close, QKeySequence.StandardKey.Quit)
-        edit_menu = self.menuBar().addMenu(tr("编辑(&E)"))
-        self.undo_action = action(edit_menu, tr("撤销"), self.session.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = action(
-            edit_menu, tr("重做"), self.session.redo, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]
-        )
-        view_menu = self.menuBar().addMenu(tr("查看(&V)"))
-        action(view_menu, tr("放大字体"), lambda: self.change_font(+1), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
-        action(view_menu, tr("缩小字体"), lambda: self.change_font(-1), QKeySequence("Ctrl+-"))
-        view_menu.addSeparator()
-        action(view_menu, "中文界面", lambda: self.set_language("zh_CN"))
-        action(view_menu, "English (for maintainers)", lambda: self.set_language("en"))
-        go_menu = self.menuBar().addMenu(tr("转到(&G)"))
-        action(go_menu, tr("上一项"), lambda: self.step(-1), QKeySequence("Ctrl+PgUp"))
-        action(go_menu, tr("下一项"), lambda: self.step(+1), QKeySequence("Ctrl+PgDown"))
-        action(go_menu, tr("审核与定稿"), self.show_review, QKeySequence("Ctrl+R"))
-        help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
-        action(help_menu, tr("关于/诊断信息"), lambda: extras.show_about(self))
-        action(help_menu, tr("切换到上级党委模式"), lambda: extras.open_committee(self.paths, self))
-        for i in range(1, 5):
-            QShortcut(QKeySequence(f"Alt+{i}"), self, activated=lambda i=i: self._status_shortcut(i))
+        build_menus(self)
 
     def _connect(self) -> None:
         s = self.session
@@ -160,8 +199,6 @@ class MainWindow(QMainWindow):
         s.error.connect(self.show_error)
         s.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
         s.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
         self.ops.on_error = self.show_error
         self.tree.selectionModel().currentChanged.connect(self._tree_current)
         self.period_combo.activated.connect(self._period_chosen)
@@ -171,42 +208,55 @@ class MainWindow(QMainWindow):
         p.statusChosen.connect(lambda key, status: s.set_field(key, "status", status))
         p.textEdited.connect(s.type_text)
         p.fieldSet.connect(s.set_field)
+        p.undoRequested.connect(self.undo)
+        p.redoRequested.connect(self.redo)
         p.previousRequested.connect(lambda: self.step(-1))
         p.nextRequested.connect(lambda: self.step(+1))
         p.evidence.filesChosen.connect(lambda files: s.add_evidence(self.current_key, files, self))
         p.evidence.removeRequested.connect(s.remove_evidence)
         p.evidence.openRequested.connect(self.open_evidence)
-        r = self.review_page
-        r.taskLinkActivated.connect(self.go_to_task)
-        r.finalizeRequested.connect(self.finalize)
-        r.reopenRequested.connect(self.reopen)
-        r.reportRequested.connect(lambda: extras.make_report(self))
-        r.exportRequested.connect(lambda: extras.export_bundle(self))
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old, _new) -> None:
         self.session.flush()  # leaving a field saves what was typed in it
 
+    def undo(self) -> None:
+        if self.session is not None:
+            self.session.undo()
+
+    def redo(self) -> None:
+        if self.session is not None:
+            self.session.redo()
+
     # -- reacting to the session -----------------------------------------------------
     def _loaded(self) -> None:
         state = self.session.state
         assert state is not None
+        from PySide6.QtCore import Qt
+
+        from .period_dialog import period_choice_label, period_choice_tip
+
         self.branch_label.setText(state.profile.display_name)
         self.period_combo.blockSignals(True)
         self.period_combo.clear()
         for code in reversed(state.periods):
-            self.period_combo.addItem(parse_period(code).label, code)
+            latest = state.latest.get(code)
+            self.period_combo.addItem(period_choice_label(code, latest), code)
+            tip = period_choice_tip(latest)
+            if tip:
+                self.period_combo.setItemData(self.period_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.period_combo.setCurrentIndex(self.period_combo.findData(state.assessment.period))
         self.period_combo.blockSignals(False)
         self.tree_model.set_template(state.template, state.answers)
         self.tree.expandAll()
         key = self.current_key if self.current_key in state.template.task_keys else state.template.task_keys[0]
         self.current_key = ""
-        if self.stack.currentWidget() is self.review_page:
+        if self._on_review():
             self.show_review()
         else:
             self.go_to_task(key)
         self._update_progress()
+        self.outer.setCurrentWidget(self.splitter)
 
     def _answer_changed(self, key: str) -> None:
         answer = self.session.answer(key)
@@ -231,7 +281,7 @@ class MainWindow(QMainWindow):
         if self.session.read_only:
             text += tr(" · 已定稿（只读）")
         self.progress_label.setText(text)
-        if self.stack.currentWidget() is self.review_page:
+        if self._on_review():
             self._refresh_review()
 
     # -- navigation ----------------------------------------------------------------
@@ -252,20 +302,24 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.task_page)
         index = self.tree_model.index_for_task(key)
         if self.tree.currentIndex() != index:
+            from PySide6.QtCore import QItemSelectionModel
+
             self.tree.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
             )
 
     def _tree_current(self, index) -> None:
+        from .models import TASK_KEY_ROLE
+
         key = index.data(TASK_KEY_ROLE) if index.isValid() else None
         if key and (key != self.current_key or self.stack.currentWidget() is not self.task_page):
             self.go_to_task(key)
 
     def step(self, delta: int) -> None:
-        if self.session.state is None:
+        if self.session is None or self.session.state is None:
             return
         keys = self.session.state.template.task_keys
-        if self.stack.currentWidget() is self.review_page:
+        if self._on_review():
             target = keys[-1] if delta < 0 else keys[0]
         else:
             position = keys.index(self.current_key) + delta if self.current_key in keys else 0
@@ -273,6 +327,8 @@ class MainWindow(QMainWindow):
         self.go_to_task(target)
 
     def show_review(self) -> None:
+        if self.session is None or self.session.state is None:
+            return
         self.session.flush()
         self.tree.selectionModel().clearSelection()
         self._refresh_review()
@@ -286,7 +342,7 @@ class MainWindow(QMainWindow):
             )
 
     def _status_shortcut(self, number: int) -> None:
-        if self.stack.currentWidget() is self.task_page and not self.session.read_only:
+        if self.session is not None and self.stack.currentWidget() is self.task_page and not self.session.read_only:
             self.task_page.status_buttons[("done", "partial", "undone", "na")[number - 1]].click()
 
     # -- period actions -----------------------------------------------------------------
@@ -296,17 +352,25 @@ class MainWindow(QMainWindow):
             self.session.open_period(code)
 
     def new_period(self) -> None:
+        if self.session is None or self.session.state is None:
+            return
+        from .period_dialog import NewPeriodDialog
+
         state = self.session.state
         dialog = NewPeriodDialog(state.periods if state else [], parent=self)
         if dialog.exec():
             self.session.create_period(dialog.period().code, dialog.copy_from())
 
     def finalize(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not needed to put the window up
+
         self.session.flush()
         check = self.session.finalize_check()
         if not check.ok:
             self.show_error(tr("还有 {0} 处问题需要处理，请先点击下面的链接逐项完善。").format(len(check.blockers)))
             return
+        from dzdesk.periods import parse_period
+
         label = parse_period(self.session.period).label
         answer = QMessageBox.question(
             self, tr("确认定稿"),
@@ -316,6 +380,8 @@ class MainWindow(QMainWindow):
             self.session.finalize(on_done=self.show_review)
 
     def reopen(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not needed to put the window up
+
         answer = QMessageBox.question(
             self, tr("重新打开"),
             tr("重新打开会生成一个新的草稿版本供修改，已定稿的版本原样保留。\n\n确定要重新打开吗？"),
@@ -324,6 +390,9 @@ class MainWindow(QMainWindow):
             self.session.reopen(on_done=self.show_review)
 
     def open_evidence(self, evidence: Evidence) -> None:
+        from .evidence_panel import open_with_system
+
+        extras = self._extras()
         try:
             path = extras.viewing_copy(self.session.evidence_path(evidence), evidence)
         except OSError:
@@ -338,26 +407,40 @@ class MainWindow(QMainWindow):
         save_settings(self.paths.settings_file, self.settings)
 
     def set_language(self, code: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not needed to put the window up
+
         self.settings.language = code
         save_settings(self.paths.settings_file, self.settings)
         QMessageBox.information(self, "dzdesk", "界面语言将在重新打开程序后切换。\nThe language changes the next time dzdesk starts.")
 
     def show_error(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not needed to put the window up
+
         QMessageBox.warning(self, tr("提示"), text)
 
     def restore_geometry(self) -> None:
-        for name, target in (("main", self.restoreGeometry), ("splitter", self.splitter.restoreState)):
-            if value := self.settings.geometry.get(name):
-                target(QByteArray(base64.b64decode(value)))
+        value = self.settings.geometry.get("main")
+        if value and self.restoreGeometry(QByteArray(base64.b64decode(value))):
+            return
+        # First start: a comfortable size on the common 1366×768 office screen, centred.
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or screen.width() < 200:
+            self.resize(1280, 720)
+            return
+        width, height = min(1280, int(screen.width() * 0.96)), min(800, int(screen.height() * 0.94))
+        self.setGeometry(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2, width, height)
 
     def save_geometry(self) -> None:
         self.settings.geometry["main"] = base64.b64encode(bytes(self.saveGeometry().data())).decode()
-        self.settings.geometry["splitter"] = base64.b64encode(bytes(self.splitter.saveState().data())).decode()
+        if self.session is not None:
+            self.settings.geometry["splitter"] = base64.b64encode(bytes(self.splitter.saveState().data())).decode()
         save_settings(self.paths.settings_file, self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Nothing is ever unsaved: commit pending typing and wait for the store to have it.
-        self.session.flush()
+        self.closed = True  # results arriving while we wait must not start anything new
+        if self.session is not None:
+            self.session.flush()
         self.ops.wait()
         self.save_geometry()
         event.accept()

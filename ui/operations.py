@@ -14,16 +14,19 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from dzdesk.errors import DzdeskError
 from dzdesk.progress import Cancelled, Progress
-from dzdesk.store import Store
 
 from .i18n import tr
+
+if TYPE_CHECKING:  # importing the store pulls in sqlite-utils: keep it off the start-up path
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    from dzdesk.store import Store
 
 log = logging.getLogger("dzdesk.ui")
 PROGRESS_DELAY_MS = 500
@@ -61,9 +64,9 @@ class Operations(QObject):
 
     idle = Signal()
 
-    def __init__(self, store: Store, executor: Executor | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store | None, executor: Executor | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.store = store  # None until ``open_store`` has run on the worker
         self.executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="dzdesk-store")
         self._bridge = _Bridge()
         # Direct when emitted on the GUI thread (SyncExecutor), queued from the worker.
@@ -74,16 +77,30 @@ class Operations(QObject):
     def op(self, fn: Callable[..., Any], parent: QWidget | None = None) -> Op:
         return Op(self, fn, parent)
 
+    def open_store(self, factory: Callable[[], Store]) -> Op:
+        """An op that opens the store on the worker; queued before any other op, so they all see it."""
+
+        def open_it(_none: None) -> Store:
+            self.store = factory()
+            return self.store
+
+        return self.op(open_it)
+
     @property
     def busy(self) -> bool:
         return any(not f.done() for f in self._pending)
 
     def _submit(self, op: Op) -> Future:
-        args = (self.store, op.progress_obj) if op.progress_obj is not None else (self.store,)
-        future = self.executor.submit(op.fn, *args)
+        future = self.executor.submit(self._call, op)
         self._pending.append(future)
         future.add_done_callback(lambda f: self._bridge.finished.emit(op, f))
         return future
+
+    def _call(self, op: Op) -> Any:
+        # self.store is read on the worker, after an earlier queued open_store has set it
+        if op.progress_obj is not None:
+            return op.fn(self.store, op.progress_obj)
+        return op.fn(self.store)
 
     def _deliver(self, op: Op, future: Future) -> None:
         if future in self._pending:
@@ -153,6 +170,9 @@ class Op:
         if progress is None:
             return
         if self._dialog is None:
+            from PySide6.QtCore import Qt  # the Qt namespace costs ~30 ms to load: not at start-up
+            from PySide6.QtWidgets import QProgressDialog
+
             if (time.monotonic() - self._started) * 1000 < PROGRESS_DELAY_MS:
                 return
             dialog = QProgressDialog(self._label, tr("取消") if self._cancellable else "", 0, 0, self.parent)

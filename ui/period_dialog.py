@@ -17,12 +17,39 @@ from PySide6.QtWidgets import (
 )
 
 from dzdesk.errors import ValidationError
+from dzdesk.models import Assessment
 from dzdesk.periods import Period, current_quarter, parse_period
 
+from .appearance import style_widgets
 from .i18n import tr
 
 KINDS = (("Q", "季度"), ("H", "半年"), ("Y", "年度"))
 NUMBERS = {"Q": ("第一季度", "第二季度", "第三季度", "第四季度"), "H": ("上半年", "下半年"), "Y": ("全年",)}
+
+
+def period_choice_label(code: str, latest: Assessment | None) -> str:
+    """How a period reads in the period list: finalized and reopened periods are marked."""
+    label = parse_period(code).label
+    if latest is None:
+        return label
+    if latest.is_finalized:
+        if latest.revision > 1:
+            return tr("{0}（第{1}版，已定稿）").format(label, latest.revision)
+        return tr("{0}（已定稿）").format(label)
+    if latest.revision > 1:
+        return tr("{0}（第{1}版，草稿）").format(label, latest.revision)
+    return label
+
+
+def period_choice_tip(latest: Assessment | None) -> str:
+    if latest is None:
+        return ""
+    if latest.is_finalized:
+        when = latest.finalized_at[:16].replace("T", " ")
+        return tr("第{0}版，已于 {1} 定稿，只能查看").format(latest.revision, when)
+    if latest.revision > 1:
+        return tr("第{0}版草稿：已定稿的第{1}版原样保留").format(latest.revision, latest.revision - 1)
+    return tr("草稿，可以修改")
 
 
 class NewPeriodDialog(QDialog):
@@ -68,6 +95,7 @@ class NewPeriodDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        style_widgets(self)
 
     def _kind_changed(self) -> None:
         self.number.clear()

@@ -11,46 +11,30 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from dzdesk.errors import DzdeskError
 from dzdesk.finalize import FinalizeCheck, check_finalize
-from dzdesk.models import Answer, Assessment, BranchProfile, Evidence, Rectification
+from dzdesk.models import Answer, Evidence, Rectification
 from dzdesk.progress import Cancelled, Progress
 from dzdesk.scoring import ScoreResult, score
-from dzdesk.store import Store
-from dzdesk.template import Template
 
 from .i18n import tr
 from .operations import Operations, error_text
+from .period_state import PeriodState, load_state
+
+__all__ = ["PeriodState", "Session", "load_state"]
+
+if TYPE_CHECKING:  # the store module (sqlite-utils) is only imported on the operations thread
+    from dzdesk.store import Store
 
 TYPING_DEBOUNCE_MS = 600
 RECT_FIELDS = ("problem", "measures", "owner", "deadline")
-
-
-@dataclass
-class PeriodState:
-    """The session's working copy; only the session changes it."""
-
-    profile: BranchProfile
-    assessment: Assessment
-    template: Template
-    answers: dict[str, Answer]
-    evidence: list[Evidence]
-    periods: list[str]
-
-
-def load_state(store: Store, period: str) -> PeriodState:
-    assessment = store.require(period)
-    return PeriodState(
-        store.require_profile(), assessment, store.template_for(assessment),
-        store.answers(assessment), store.evidence(assessment), store.periods(),
-    )
 
 
 def field_value(answer: Answer, field: str) -> str | None:
@@ -151,14 +135,17 @@ class Session(QObject):
     def open_period(self, period: str, on_done: Callable[[], None] | None = None) -> None:
         self.flush()
 
-        def done(state: PeriodState) -> None:
-            self.state = state
-            self.undo_stack.clear()
-            self.loaded.emit()
-            if on_done:
-                on_done()
+        self.ops.op(lambda store: load_state(store, period)).success(lambda state: self.show_state(state, on_done)).failure(
+            self._failed
+        ).run()
 
-        self.ops.op(lambda store: load_state(store, period)).success(done).failure(self._failed).run()
+    def show_state(self, state: PeriodState, on_done: Callable[[], None] | None = None) -> None:
+        """Make a loaded period the open one (start-up loads it together with opening the store)."""
+        self.state = state
+        self.undo_stack.clear()
+        self.loaded.emit()
+        if on_done:
+            on_done()
 
     def reload(self) -> None:
         if self.state is not None:
@@ -257,8 +244,10 @@ class Session(QObject):
         self.evidenceChanged.emit(evidence.task_key)
         if reveal:
             self.revealTask.emit(evidence.task_key)
-        call = Store.remove_evidence if removed else Store.restore_evidence
-        self._write(lambda store: call(store, evidence.id))
+        if removed:
+            self._write(lambda store: store.remove_evidence(evidence.id))
+        else:
+            self._write(lambda store: store.restore_evidence(evidence.id))
 
     def set_caption(self, evidence: Evidence, caption: str) -> None:
         assert self.state is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,11 +23,14 @@ from PySide6.QtWidgets import (
 from dzdesk.errors import ValidationError
 from dzdesk.models import KIND_LABELS, BranchProfile
 from dzdesk.paths import AppPaths
-from dzdesk.store import Store
 from dzdesk.store.validation import clean_profile
 
+from .appearance import style_widgets
 from .i18n import tr
 from .operations import Operations, error_text
+
+if TYPE_CHECKING:
+    from dzdesk.store import Store
 
 MIN_PASSPHRASE = 6
 
@@ -112,6 +117,7 @@ class SetupDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        style_widgets(self)
         self.committee_radio.toggled.connect(self._role_changed)
         self.setMinimumWidth(560)
 

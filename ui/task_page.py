@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDateEdit,
     QFormLayout,
@@ -13,9 +15,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProxyStyle,
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +34,62 @@ from .status_style import status_icon
 
 NO_DATE = QDate(2000, 1, 1)  # the date edit's "not filled in" value
 NEEDS_RECTIFICATION = ("partial", "undone")
+
+
+def undo_key(event: QKeyEvent) -> str:
+    """"undo", "redo" or "" for a key event (Ctrl+Z; Ctrl+Y or Ctrl+Shift+Z and the platform's keys)."""
+    if event.matches(QKeySequence.StandardKey.Undo):
+        return "undo"
+    if event.matches(QKeySequence.StandardKey.Redo):
+        return "redo"
+    combo = event.keyCombination()
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    if combo.key() == Qt.Key.Key_Y and combo.keyboardModifiers() == ctrl:
+        return "redo"
+    if combo.key() == Qt.Key.Key_Z and combo.keyboardModifiers() == ctrl | shift:
+        return "redo"
+    return ""
+
+
+class SessionUndoKeys(QObject):
+    """Sends Ctrl+Z / Ctrl+Y typed in a text field to the session's undo history.
+
+    Text fields normally keep their own undo history and take these keys for
+    it, so Ctrl+Z in a field undid only that field's typing while the Edit menu
+    undid answers: two histories. Here the field's own history is switched off
+    and the keys become ``undoRequested`` / ``redoRequested``; the session then
+    saves the pending typing and undoes it as one step, like any other edit.
+    """
+
+    undoRequested = Signal()
+    redoRequested = Signal()
+
+    def watch(self, widget: QWidget) -> None:
+        if isinstance(widget, QPlainTextEdit):
+            widget.setUndoRedoEnabled(False)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        which = undo_key(event)
+        if not which:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key comes to the field as a key press, not to a menu shortcut
+            return True
+        (self.undoRequested if which == "undo" else self.redoRequested).emit()
+        return True
+
+
+class LargeIndicatorStyle(QProxyStyle):
+    """Status radio buttons with a large circle that grows with the font size."""
+
+    def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: ANN001
+        if metric in (QStyle.PixelMetric.PM_ExclusiveIndicatorWidth, QStyle.PixelMetric.PM_ExclusiveIndicatorHeight):
+            return max(16, QApplication.font().pointSize() * 2)
+        return super().pixelMetric(metric, option, widget)
 
 
 def _label(text: str, name: str = "", wrap: bool = True) -> QLabel:
@@ -49,6 +109,8 @@ class TaskPage(QScrollArea):
     fieldSet = Signal(str, str, str)  # key, field, value (deadline)
     previousRequested = Signal()
     nextRequested = Signal()
+    undoRequested = Signal()
+    redoRequested = Signal()
 
     def __init__(self, evidence_model: EvidenceModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,8 +143,11 @@ class TaskPage(QScrollArea):
         status_row = QHBoxLayout(status_box)
         self.status_group = QButtonGroup(self)
         self.status_buttons: dict[str, QRadioButton] = {}
+        status_row.setSpacing(20)
+        self._indicator_style = LargeIndicatorStyle()  # kept alive with the page
         for i, status in enumerate(STATUSES, start=1):
             button = QRadioButton(tr(STATUS_LABELS[status]))
+            button.setStyle(self._indicator_style)
             button.setToolTip(f"Alt+{i}")
             button.setObjectName(f"status_{status}")
             button.setIcon(status_icon(status))
@@ -147,6 +212,12 @@ class TaskPage(QScrollArea):
         QVBoxLayout(evidence_box).addWidget(self.evidence)
         layout.addWidget(evidence_box)
 
+        self.undo_keys = SessionUndoKeys(self)
+        for widget in (self.narrative, self.problem, self.measures, self.owner, self.deadline):
+            self.undo_keys.watch(widget)
+        self.undo_keys.undoRequested.connect(self.undoRequested)
+        self.undo_keys.redoRequested.connect(self.redoRequested)
+
         nav = QHBoxLayout()
         self.prev_button = QPushButton(tr("← 上一项"))
         self.next_button = QPushButton(tr("下一项 →"))
@@ -207,6 +278,8 @@ class TaskPage(QScrollArea):
             for edit, text in ((self.narrative, answer.narrative), (self.problem, rect.problem), (self.measures, rect.measures)):
                 if edit.toPlainText() != text:
                     edit.setPlainText(text)
+                    if edit.hasFocus():  # undo/redo while typing: keep writing at the end
+                        edit.moveCursor(edit.textCursor().MoveOperation.End)
             if self.owner.text() != rect.owner:
                 self.owner.setText(rect.owner)
             date = QDate.fromString(rect.deadline, "yyyy-MM-dd") if rect.deadline else NO_DATE

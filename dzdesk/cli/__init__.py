@@ -8,29 +8,33 @@ handler receives the parsed arguments and returns an exit code.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
-import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..errors import DzdeskError
-from ..logs import setup_logging
-from ..paths import resolve_paths
-from ..progress import Cancelled
 
+if TYPE_CHECKING:
+    import argparse
+
+# argparse, the command modules and the log-file handler are imported only when a
+# command runs: ``dzdesk`` with no arguments opens the GUI, whose start time counts.
 log = logging.getLogger("dzdesk.cli")
 
 
 def _command_modules() -> list:
+    import pkgutil
+
     names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_"))
     modules = [importlib.import_module(f"{__name__}.{name}") for name in names]
     return sorted(modules, key=lambda m: getattr(m, "ORDER", 100))
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--home", default=argparse.SUPPRESS, metavar="DIR",
@@ -41,19 +45,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="dzdesk — 党支部建设提升行动自评工具（离线）。不带参数运行时打开图形界面。",
         parents=[common],
     )
-    parser.add_argument("--version", action=_VersionAction, nargs=0, help="显示版本（程序、模板、格式）并退出")
+    parser.add_argument("--version", action=_version_action(), nargs=0, help="显示版本（程序、模板、格式）并退出")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         module.register(subparsers, common)
     return parser
 
 
-class _VersionAction(argparse.Action):
-    """Like action="version" but without argparse's line wrapping (scripts parse this line)."""
+def _version_action() -> type[argparse.Action]:
+    import argparse
 
-    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
-        print(version_text())
-        parser.exit()
+    class _VersionAction(argparse.Action):
+        """Like action="version" but without argparse's line wrapping (scripts parse this line)."""
+
+        def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
+            print(version_text())
+            parser.exit()
+
+    return _VersionAction
 
 
 def version_text() -> str:
@@ -85,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _open_gui(argv[1] if argv else None)
         if code is not None:
             return code
+    from ..errors import DzdeskError
+    from ..logs import setup_logging
+    from ..paths import resolve_paths
+    from ..progress import Cancelled
+
     parser = build_parser()
     args = parser.parse_args(argv)
     home = getattr(args, "home", None)

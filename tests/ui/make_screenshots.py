@@ -21,6 +21,7 @@ from dzdesk.demo import create_demo  # noqa: E402
 from dzdesk.paths import resolve_paths  # noqa: E402
 from dzdesk.store import Store  # noqa: E402
 from ui.app import open_branch_window, prepare_app  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
 from ui.operations import Operations, SyncExecutor  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
 
@@ -62,6 +63,11 @@ def main(out: Path) -> None:
         dialog.close()
 
     paths = resolve_paths(home / "demo")
+    frame = MainWindow(Operations(None, SyncExecutor()), paths, settings, deferred=True)
+    frame.setGeometry(0, 0, 1366, 768)
+    frame.show()  # what start-up shows while the store opens on its thread
+    grab_screen(app, out / "gui-starting.png", frame)
+    frame.close()
     with Store(paths) as store:
         create_demo(store, today=date.today(), finalize_current=False)
         period = store.periods()[-1]
@@ -81,6 +87,9 @@ def main(out: Path) -> None:
     grab_screen(app, out / "gui-finalized.png", window)
     window.go_to_task("1")
     grab_screen(app, out / "gui-finalized-task.png", window)
+    window.period_combo.showPopup()  # finalized periods are marked in the list
+    grab_screen(app, out / "gui-period-list.png", window, window.period_combo.view().window())
+    window.period_combo.hidePopup()
     window.close()
 
 

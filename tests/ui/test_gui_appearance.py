@@ -89,3 +89,17 @@ def test_damaged_database_gets_one_sentence_not_a_traceback(paths, messages):
         sys.excepthook = old
     shown = messages.texts("critical")
     assert len(shown) == 1 and "Traceback" not in shown[0]
+
+
+def test_first_start_window_fills_most_of_the_screen(paths, qtbot, store):
+    from ui.main_window import MainWindow
+    from ui.operations import Operations, SyncExecutor
+
+    _app, settings = prepare_app(paths)
+    assert "main" not in settings.geometry
+    window = MainWindow(Operations(store, SyncExecutor()), paths, settings)
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    assert window.width() >= min(1000, int(screen.width() * 0.9))
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    assert window.height() >= min(600, int(screen.height() * 0.9))

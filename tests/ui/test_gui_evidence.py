@@ -85,14 +85,14 @@ def test_caption_edit_saved(make_window, store, tmp_path, qtbot):
 
 
 def test_open_makes_a_named_copy(make_window, store, tmp_path, monkeypatch):
-    from ui import main_window
+    from ui import evidence_panel  # the main window looks it up there when opening
 
     doc = tmp_path / "总结.docx"
     doc.write_bytes(b"PK\x03\x04 demo")
     store.ensure_assessment(PERIOD)
     ev = store.add_evidence(PERIOD, "3", doc)
     opened = []
-    monkeypatch.setattr(main_window, "open_with_system", lambda path: opened.append(path) or True)
+    monkeypatch.setattr(evidence_panel, "open_with_system", lambda path: opened.append(path) or True)
     window = make_window(store)
     window.open_evidence(ev)
     assert opened[0].name == "总结.docx" and opened[0].read_bytes() == doc.read_bytes()
