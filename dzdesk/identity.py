@@ -9,8 +9,6 @@ PKCS#12 file so a reinstalled PC keeps the branch's identity.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from .atomic import write_atomically
 from .errors import ValidationError
 from .paths import AppPaths
 
@@ -75,19 +74,8 @@ def verify_signature(spki_der: bytes, data: bytes, signature: bytes) -> bool:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Write atomically with mode 0600 from the start."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        os.chmod(tmp, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Owner-only from the first byte, written atomically."""
+    write_atomically(path, data, prefix=".tmp-", mode=0o600)
 
 
 def has_identity(paths: AppPaths) -> bool:

@@ -27,14 +27,13 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomically
 from ..canonical import canonical_bytes
 from ..errors import ValidationError
 from ..identity import Identity, load_identity, verify_signature
@@ -193,19 +192,3 @@ def _store(paths: AppPaths, key: dict[str, Any], pdf: bytes, pages: int, identit
             sidecar_path.unlink()
         return SignedReport(None, sha, len(pdf), pages, key["snapshot_digest"], key["fingerprint"], key["revision"])
     return SignedReport(pdf_path, sha, len(pdf), pages, key["snapshot_digest"], key["fingerprint"], key["revision"])
-
-
-def write_atomically(target: Path, data: bytes, prefix: str = ".dzdesk-report-") -> None:
-    """Temporary file in the same folder, fsync, rename; nothing is left behind on failure."""
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
-        raise
