@@ -105,7 +105,7 @@ def check_members(zf: zipfile.ZipFile, file_size: int) -> dict[str, zipfile.ZipI
     total = 0
     for info in infos:
         name = info.orig_filename
-        shown = printable(name)
+        shown = _shown(name)
         reason = unsafe_name(name)
         if reason:
             raise BundleError(
@@ -160,11 +160,22 @@ def too_big(name: str) -> BundleError:
     )
 
 
-def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
-    """Yield a member's bytes, counting them: never more than ``cap`` or the ratio limit."""
-    name = printable(info.orig_filename)
+def _shown(name: str) -> str:
+    """``printable(name)``, without its per-character work for the usual short ASCII names."""
+    return name if len(name) <= 80 and name.isascii() and name.isprintable() else printable(name)
+
+
+def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, *, check_crc: bool = True) -> Iterator[bytes]:
+    """Yield a member's bytes, counting them: never more than ``cap`` or the ratio limit.
+
+    ``check_crc=False`` is for callers that check a SHA-256 from the signed manifest
+    over the same bytes: the zip's CRC-32 would be a second, weaker pass over them.
+    """
+    name = _shown(info.orig_filename)
     limit = min(cap, info.compress_size * MAX_RATIO + RATIO_ALLOWANCE)
     with zip_errors(name), zf.open(info) as member:
+        if not check_crc and hasattr(member, "_expected_crc"):
+            member._expected_crc = None  # zipfile skips the CRC when it has no expected value
         count = 0
         while chunk := member.read(CHUNK):
             count += len(chunk)

@@ -3,14 +3,21 @@
 Order matters: the zip's structure first (nothing is trusted yet), then the
 manifest and its signature (which make the manifest trustworthy), then every
 member against the manifest's sizes and hashes, then the content against the
-signed snapshot digest. Nothing is written anywhere.
+signed snapshot digest. Nothing is written anywhere, unless the caller passes
+a ``sink``: then each member the sink asks for is handed to it chunk by chunk
+while it is being hashed, so an importer reads every byte only once. The sink
+only ever sees members listed in the signed manifest, and a member's bytes are
+trustworthy only when ``verify_bundle`` returns; on any error the caller must
+throw away what its sink wrote.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from cryptography import x509
 
@@ -37,8 +44,21 @@ from .types import BundleError, BundleEvidence, VerifiedBundle
 PDF_MAGIC = b"%PDF-"
 
 
-def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS) -> VerifiedBundle:
-    """Verify the bundle at ``path``; raise :class:`BundleError` with one clear reason if it is not valid."""
+class MemberWriter(Protocol):
+    def write(self, chunk: bytes) -> object: ...
+    def close(self) -> object: ...
+
+
+# Called once per manifest entry (path, role, size and SHA-256 as the signed manifest states them),
+# before its bytes are read; returns where to copy them, or None to skip that member.
+MemberSink = Callable[[Entry], MemberWriter | None]
+
+
+def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: MemberSink | None = None) -> VerifiedBundle:
+    """Verify the bundle at ``path``; raise :class:`BundleError` with one clear reason if it is not valid.
+
+    ``sink`` (optional) receives copies of the members it asks for while they are hashed; see the module notes.
+    """
     path = Path(path)
     with open_zip(path) as (zf, file_size):
         members = check_members(zf, file_size)
@@ -53,8 +73,10 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS) -> Verifie
         )
         _check_signature(manifest, signature_bytes, manifest_bytes)
         _check_member_set(manifest, members)
-        kept = _check_entries(zf, members, manifest, progress)
-    snapshot, score = check_assessment(parse_json(kept[ASSESSMENT], ASSESSMENT), manifest)
+        parsed: dict[str, object] = {}
+        kept = _check_entries(zf, members, manifest, progress, sink, parsed)
+    assessment = parsed[ASSESSMENT] if ASSESSMENT in parsed else parse_json(kept[ASSESSMENT], ASSESSMENT)
+    snapshot, score = check_assessment(assessment, manifest)
     changes = check_changes(parse_json(kept[CHANGES], CHANGES))
     report = manifest.role(ROLE_REPORT)
     if report is not None and not kept[report.path].startswith(PDF_MAGIC):
@@ -139,9 +161,13 @@ def _check_member_set(manifest: Manifest, members: dict[str, zipfile.ZipInfo]) -
 
 
 def _check_entries(
-    zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], manifest: Manifest, progress: Progress
+    zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], manifest: Manifest, progress: Progress,
+    sink: MemberSink | None = None, parsed: dict[str, object] | None = None,
 ) -> dict[str, bytes]:
-    """Hash every listed member; keep the JSON members and the report's first bytes."""
+    """Hash every listed member; keep the JSON members and the report's first bytes.
+
+    ``parsed`` receives assessment.json's parsed JSON when it parses (so it is parsed once).
+    """
     progress.start(sum(e.size for e in manifest.entries), "正在校验上报文件")
     kept: dict[str, bytes] = {}
     names: dict[str, str] = {}
@@ -154,26 +180,35 @@ def _check_entries(
         digest = hashlib.sha256()
         size = 0
         parts: list[bytes] = []
-        for chunk in stream_member(zf, members[entry.path], cap):
-            size += len(chunk)
-            if size > entry.size:
-                break  # longer than the manifest says: a mismatch, stop reading
-            digest.update(chunk)
-            if json_member or (entry.role == ROLE_REPORT and not parts):
-                parts.append(chunk)
-            progress.step(len(chunk))
+        out = sink(entry) if sink is not None else None
+        try:
+            for chunk in stream_member(zf, members[entry.path], cap, check_crc=False):  # SHA-256 checked below
+                size += len(chunk)
+                if size > entry.size:
+                    break  # longer than the manifest says: a mismatch, stop reading
+                digest.update(chunk)
+                if out is not None:
+                    out.write(chunk)
+                if json_member or (entry.role == ROLE_REPORT and not parts):
+                    parts.append(chunk)
+                progress.step(len(chunk))
+        finally:
+            if out is not None:
+                out.close()
         _check_hash(entry, size, digest.hexdigest(), printable(names.get(entry.sha256, "")))
         if json_member or entry.role == ROLE_REPORT:
             kept[entry.path] = b"".join(parts)
         if entry.role == ROLE_ASSESSMENT:
-            names = _evidence_names(kept[entry.path])
+            names = _evidence_names(kept[entry.path], parsed if parsed is not None else {})
     return kept
 
 
-def _evidence_names(data: bytes) -> dict[str, str]:
+def _evidence_names(data: bytes, parsed: dict[str, object]) -> dict[str, str]:
     """Best effort, for messages only: sha256 -> original file name (checked properly later)."""
     try:
-        items = parse_json(data, ASSESSMENT)["snapshot"]["evidence"]
+        doc = parse_json(data, ASSESSMENT)
+        parsed[ASSESSMENT] = doc
+        items = doc["snapshot"]["evidence"]
         return {e["sha256"]: e["name"] for e in items if isinstance(e["sha256"], str) and isinstance(e["name"], str)}
     except (BundleError, KeyError, TypeError, AttributeError):
         return {}

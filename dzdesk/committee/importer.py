@@ -1,30 +1,29 @@
 """Importing bundles: verify each, copy its files in content-addressed, record it, report per file.
 
 A bad file never stops the run: it is reported with its reason and the next
-file is taken. Files are copied before the database row is written, so a
-crash leaves at most an unreferenced blob, never a row without its files.
+file is taken. Every byte of a bundle is read once: the verifier hands the
+evidence and report to the file store while hashing them (see staging.py).
+Files are durable before the transaction with the rows that refer to them
+commits, so a crash leaves at most unreferenced files, never a row without
+its files.
 """
 
 from __future__ import annotations
 
-import hashlib
+import inspect
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO
 
-from ..bundle.types import BUNDLE_SUFFIX, BundleError, VerifiedBundle
+from ..bundle.types import BUNDLE_SUFFIX, VerifiedBundle
 from ..errors import DzdeskError, ValidationError
 from ..progress import NO_PROGRESS, Cancelled, Progress
-from ..store.blobs import BlobStore
 from . import models as m
+from .staging import BundleFiles, Staging
 from .store import CommitteeStore
 
 log = logging.getLogger("dzdesk.committee")
-CHUNK = 1024 * 1024
 COMMIT_EVERY = 50
 Verifier = Callable[..., VerifiedBundle]
 
@@ -52,59 +51,48 @@ def _default_verifier() -> Verifier:
     return verify_bundle
 
 
-def _copy_member(blobs: BlobStore, stream: IO[bytes], expected: str | None) -> str:
-    """Copy a zip member into the blob store, hashing as it goes; returns its SHA-256."""
-    blobs.root.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=blobs.root)
-    tmp = Path(tmp_name)
+def _takes_sink(verify: Verifier) -> bool:
     try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        sha = digest.hexdigest()
-        if expected is not None and sha != expected:
-            raise BundleError("报送包在校验后被改动（佐证材料的摘要不符），已拒收。", "Bundle changed after verification.")
-        final = blobs.path(sha)
-        final.parent.mkdir(exist_ok=True)
-        os.replace(tmp, final)
-        return sha
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        return "sink" in inspect.signature(verify).parameters
+    except (TypeError, ValueError):
+        return False
 
 
-def store_files(store: CommitteeStore, vb: VerifiedBundle) -> str:
-    """Copy the bundle's evidence and report into the committee's file store; returns the report's SHA-256."""
+def _copy_after(files: BundleFiles, vb: VerifiedBundle) -> None:
+    """For a verifier that cannot hand over the bytes: read the members again, checking them."""
     with zipfile.ZipFile(vb.path) as zf:
         for ev in vb.evidence:
-            target = store.blobs.path(ev.sha256)
-            if target.is_file() and target.stat().st_size == ev.size:
-                continue
             with zf.open(ev.member) as stream:
-                _copy_member(store.blobs, stream, ev.sha256)
-        if not vb.report_member:
-            return ""
-        with zf.open(vb.report_member) as stream:
-            return _copy_member(store.blobs, stream, None)
+                files.copy(stream, ev.sha256, ev.size)
+        if vb.report_member:
+            with zf.open(vb.report_member) as stream:
+                files.report_sha256 = files.copy(stream, None)
 
 
-def import_one(store: CommitteeStore, path: Path, verify: Verifier) -> m.ImportOutcome:
+def import_one(store: CommitteeStore, path: Path, verify: Verifier, staging: Staging, sink: bool) -> m.ImportOutcome:
+    """Verify and record one bundle; its files join the batch's pending files only if it was recorded."""
+    files = staging.bundle()
     try:
-        vb = verify(path)
+        vb = verify(path, sink=files) if sink else verify(path)
         existing = store.find_submission(vb.signer_fingerprint, vb.period, vb.snapshot_digest)
         if existing is not None:
+            files.discard()
             return store.outcome_for_existing(existing, path.name)
-        report_sha = store_files(store, vb)
-        return store.record_submission(vb, report_sha)
+        if not sink:
+            _copy_after(files, vb)
+        outcome = store.record_submission(vb, files.report_sha256)
+        staging.keep(files)
+        return outcome
     except DzdeskError as exc:
+        files.discard()
         return m.ImportOutcome(path.name, m.REJECTED, reason=exc.zh)
     except Exception as exc:  # a bug or odd file must not stop the other imports
+        files.discard()
         log.exception("import of %s failed", path)
         return m.ImportOutcome(path.name, m.REJECTED, reason=f"文件无法读取或格式不正确（{type(exc).__name__}）。")
+    except BaseException:
+        files.discard()
+        raise
 
 
 def import_bundles(
@@ -114,21 +102,32 @@ def import_bundles(
     """Import every bundle named (files or folders); never stops at a bad file."""
     files = bundle_files(list(sources))
     verify = verify or _default_verifier()
+    sink = _takes_sink(verify)
     progress.start(len(files), "正在导入报送包")
     outcomes: list[m.ImportOutcome] = []
     # Each bundle is recorded in its own savepoint (all of it or none of it); the
     # enclosing transaction is committed every COMMIT_EVERY bundles, so a folder of
-    # hundreds does not pay one durable commit per file. Cancelling keeps what was done.
+    # hundreds does not pay one durable commit (and file flush) per file. Before each
+    # commit the batch's files are made durable. Cancelling keeps what was done.
     cancelled = False
-    for start in range(0, len(files), COMMIT_EVERY):
-        with store.transaction():
-            for path in files[start : start + COMMIT_EVERY]:
-                outcomes.append(import_one(store, path, verify))
-                try:
-                    progress.step(label=path.name)
-                except Cancelled:
-                    cancelled = True
-                    break
-        if cancelled:
-            raise Cancelled()
+    staging = Staging(store.blobs)
+    try:
+        for start in range(0, len(files), COMMIT_EVERY):
+            try:
+                with store.transaction():
+                    for path in files[start : start + COMMIT_EVERY]:
+                        outcomes.append(import_one(store, path, verify, staging, sink))
+                        try:
+                            progress.step(label=path.name)
+                        except Cancelled:
+                            cancelled = True
+                            break
+                    staging.make_durable()
+            except BaseException:
+                staging.abandon()
+                raise
+            if cancelled:
+                raise Cancelled()
+    finally:
+        staging.close()
     return m.ImportReport(tuple(outcomes))

@@ -84,3 +84,9 @@ def initial(db: Database) -> None:
         """CREATE TRIGGER committee_log_no_delete BEFORE DELETE ON committee_log
            BEGIN SELECT RAISE(ABORT, 'committee_log is append-only'); END"""
     )
+
+
+@committee_migrations(name="0002_submissions_by_branch")
+def submissions_by_branch(db: Database) -> None:
+    # importing settles the current revision per branch and period; without this it scans the period
+    db.execute("CREATE INDEX submissions_by_branch ON submissions (branch_id, period)")

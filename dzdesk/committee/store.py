@@ -93,11 +93,17 @@ class CommitteeStore:
 
     # -- submissions -----------------------------------------------------------
     def find_submission(self, fingerprint: str, period: str, digest: str) -> m.Submission | None:
-        rows = list(self.db.query(
+        rows = self._rows(
             f"SELECT {_COLUMNS} FROM submissions WHERE fingerprint = ? AND period = ? AND snapshot_digest = ?",
             [fingerprint, period, digest],
-        ))
+        )
         return _submission(rows[0]) if rows else None
+
+    def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts, read directly (``db.query`` wraps every read in a savepoint; import reads many)."""
+        cursor = self.db.conn.execute(sql, list(args))
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def record_submission(self, vb: VerifiedBundle, report_sha256: str) -> m.ImportOutcome:
         """Record a verified bundle whose files are already in :attr:`blobs`."""
@@ -110,11 +116,11 @@ class CommitteeStore:
                 return self.outcome_for_existing(existing, vb.path.name)
             branch = self._branch_by_fingerprint(vb.signer_fingerprint)
             if branch is None:
-                same_name = list(self.db.query("SELECT * FROM branches WHERE name_key = ?", [name_key(name)]))
+                same_name = self._rows("SELECT * FROM branches WHERE name_key = ?", [name_key(name)])
                 if same_name:
                     held = same_name[0]
                     sub_id = self._insert_submission(vb, held["id"], "held", report_sha256)
-                    self.db["key_changes"].insert({
+                    self._insert("key_changes", {
                         "branch_id": held["id"], "submission_id": sub_id, "old_fingerprint": held["fingerprint"],
                         "new_fingerprint": vb.signer_fingerprint, "held_at": now_iso(),
                     })
@@ -122,10 +128,10 @@ class CommitteeStore:
                     reason = (f"党支部“{name}”此前以另一签名密钥登记（指纹 {held['fingerprint'][:19]}…），"
                               f"本文件的密钥指纹为 {vb.signer_fingerprint[:19]}…，需经确认后才能接收。")
                     return m.ImportOutcome(outcome=m.HELD, reason=reason, submission_id=sub_id, **base)
-                branch_id = self.db["branches"].insert({
+                branch_id = self._insert("branches", {
                     "name": name, "name_key": name_key(name), "fingerprint": vb.signer_fingerprint,
                     "public_key_der": vb.signer_public_key_der, "registered_at": now_iso(),
-                }).last_pk
+                })
                 self._log("branch.registered", f"{name} {vb.signer_fingerprint}", period, branch_id)
             else:
                 branch_id = branch["id"]
@@ -148,12 +154,12 @@ class CommitteeStore:
         return m.ImportOutcome(outcome=m.ALREADY, **base)
 
     def _branch_by_fingerprint(self, fingerprint: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM branches WHERE fingerprint = ?", [fingerprint]))
+        rows = self._rows("SELECT * FROM branches WHERE fingerprint = ?", [fingerprint])
         return rows[0] if rows else None
 
     def _insert_submission(self, vb: VerifiedBundle, branch_id: int, state: str, report_sha: str) -> int:
         b = vb.branch
-        sub_id = self.db["submissions"].insert({
+        sub_id = self._insert("submissions", {
             "branch_id": branch_id, "period": parse_period(vb.period).code, "revision": vb.revision,
             "state": state, "fingerprint": vb.signer_fingerprint, "public_key_der": vb.signer_public_key_der,
             "snapshot_digest": vb.snapshot_digest, "branch_name": b.name, "kind": b.kind,
@@ -166,21 +172,28 @@ class CommitteeStore:
             "imported_at": now_iso(), "bundle_name": vb.path.name, "manifest_sha256": sha256_hex(vb.manifest),
             "report_sha256": report_sha, "snapshot_json": json.dumps(vb.snapshot, ensure_ascii=False),
             "manifest_json": json.dumps(vb.manifest, ensure_ascii=False),
-        }).last_pk
-        self.db["submission_evidence"].insert_all(
-            {"submission_id": sub_id, "position": i, "task_key": e.task_key, "sha256": e.sha256,
-             "name": e.name, "size": e.size, "caption": e.caption}
-            for i, e in enumerate(vb.evidence)
+        })
+        self.db.conn.executemany(
+            "INSERT INTO submission_evidence (submission_id, position, task_key, sha256, name, size, caption) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(sub_id, i, e.task_key, e.sha256, e.name, e.size, e.caption) for i, e in enumerate(vb.evidence)],
         )
         return sub_id
 
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Plain INSERT of trusted column names (sqlite-utils' insert reads the schema on every call)."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+        return int(cursor.lastrowid or 0)
+
     def _settle_current(self, branch_id: int, period: str, new_id: int) -> str:
         """Make the newest revision current; the others stay as history."""
-        rows = list(self.db.query(
+        rows = self._rows(
             """SELECT id, revision, generated_at, state FROM submissions
                WHERE branch_id = ? AND period = ? AND state IN ('current', 'superseded')""",
             [branch_id, period],
-        ))
+        )
         newest = max(rows, key=lambda r: (r["revision"], r["generated_at"], r["id"]))
         previous = [r for r in rows if r["state"] == "current"]
         self.db.execute(

@@ -339,3 +339,57 @@ def test_reworded_score_reasons_still_verify(base, tmp_path):
     target = tmp_path / "reworded.dzb"
     target.write_bytes(rebuild(signed({**members, "assessment.json": data}, manifest, base.identity)))
     assert verify_bundle(target).extra["score"]["reasons"] == ["旧版本的说明文字。"]
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_hostile_bundle_is_refused_by_committee_import_leaving_nothing(case, base, tmp_path):
+    """The committee's single-pass import (verifier writing members as it hashes them) refuses the same way."""
+    from dzdesk.committee import models as m
+    from dzdesk.committee.importer import import_bundles
+    from dzdesk.committee.store import CommitteeStore
+
+    make, expected = CASES[case]
+    target = tmp_path / "bundle.dzb"
+    target.write_bytes(make(base))
+    with CommitteeStore(resolve_paths(tmp_path / "committee"), actor="委员") as committee:
+        [outcome] = import_bundles(committee, [target]).outcomes
+        assert outcome.outcome == m.REJECTED and expected in outcome.reason, outcome.reason
+        assert committee.submissions(states=("current", "superseded", "held")) == []
+        stored = [p for p in committee.blobs.root.rglob("*") if p.is_file()] if committee.blobs.root.exists() else []
+        assert stored == []
+
+
+def test_member_names_are_shown_exactly_as_printable_shows_them():
+    """safezip's fast path for plain names must never show a name differently from printable()."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dzdesk.bundle.format import printable
+    from dzdesk.bundle.safezip import _shown
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=120) | st.text(alphabet=st.characters(max_codepoint=127), max_size=120))
+    def check(name: str) -> None:
+        assert _shown(name) == printable(name)
+
+    check()
+
+
+def test_crc_is_skipped_only_where_a_signed_sha256_covers_the_bytes(tmp_path):
+    """verify_bundle hashes listed members against the signed manifest and skips their weaker CRC-32 pass;
+    every other read (manifest, signature) still checks it."""
+    from dzdesk.bundle.safezip import open_zip, stream_member
+
+    data = b"evidence bytes " * 1000
+    target = tmp_path / "bad-crc.zip"
+    with zipfile.ZipFile(target, "w") as zf:
+        zf.writestr("evidence/x", data)
+    raw = bytearray(target.read_bytes())
+    central = raw.rindex(b"PK\x01\x02")
+    raw[central + 16 : central + 20] = (zipfile.crc32(data) ^ 1).to_bytes(4, "little")  # CRC field only
+    target.write_bytes(bytes(raw))
+    with open_zip(target) as (zf, _size):
+        info = zf.getinfo("evidence/x")
+        with pytest.raises(BundleError, match="校验码不符"):
+            b"".join(stream_member(zf, info, 1 << 20))
+        assert b"".join(stream_member(zf, info, 1 << 20, check_crc=False)) == data

@@ -1,0 +1,249 @@
+"""Files on their way into the committee's file store: written while verified, durable before recorded.
+
+The verifier hands each evidence file and report to a :class:`BundleFiles`
+while hashing it; a background thread writes the bytes to temporary files and
+flushes them to disk, so the disk works while the next bundle is being checked.
+A bundle that fails verification has its temporary files deleted. Those of
+recorded bundles wait in :class:`Staging` until the batch's database
+transaction is about to commit: then they are renamed to their content
+address and their folders flushed, and only after that is the transaction
+committed. So a committed row never refers to a file that is not on disk, and
+a crash leaves at most unreferenced temporary files (``.incoming-*``).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from ..bundle.format import ROLE_EVIDENCE, ROLE_REPORT
+from ..bundle.manifest import Entry
+from ..bundle.types import BundleError
+from ..errors import StoreError
+from ..store.blobs import BlobStore
+
+CHUNK = 1024 * 1024
+QUEUE_CHUNKS = 16  # at most this many chunks (about 16 MB) wait for the writer thread
+_STOP = object()
+
+
+def write_error(exc: OSError) -> StoreError:
+    if exc.errno == errno.ENOSPC:
+        return StoreError(
+            "磁盘空间已满，导入已停止：本批报送包未保存，之前已导入的不受影响。请清理磁盘后重新导入。",
+            "The disk is full; the import stopped and this batch was not saved.",
+        )
+    return StoreError(
+        f"写入佐证材料失败（{exc.strerror or exc}），导入已停止：本批报送包未保存，请检查磁盘后重新导入。",
+        f"Writing evidence files failed ({exc}); the import stopped and this batch was not saved.",
+    )
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to flush)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:  # a file system that cannot flush folders
+            raise
+    finally:
+        os.close(fd)
+
+
+class FileWriter:
+    """One background thread that writes queued chunks and fsyncs each file when it is closed."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[object, ...]] = queue.Queue(QUEUE_CHUNKS)
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="dzdesk-import-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item[0] is _STOP:
+                    return
+                self._do(*item)
+            finally:
+                self._queue.task_done()
+
+    def _do(self, op: object, handle: IO[bytes], chunk: bytes = b"") -> None:
+        if handle.closed:
+            return  # an earlier write to this file failed; its error is raised at wait()
+        try:
+            if op == "write":
+                handle.write(chunk)
+            else:
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+        except Exception as exc:  # the thread must survive anything, or the queue would block forever
+            self._error = self._error or (exc if isinstance(exc, OSError) else OSError(str(exc)))
+            try:
+                handle.close()
+            except Exception:  # noqa: S110 - the first error is the one reported
+                pass
+
+    def put(self, op: str, handle: IO[bytes], chunk: bytes = b"") -> None:
+        self._queue.put((op, handle, chunk))
+
+    def wait(self) -> None:
+        """Block until everything queued is written and flushed; raise the first write error."""
+        self._queue.join()
+        if self._error is not None:
+            exc, self._error = self._error, None
+            raise write_error(exc)
+
+    def quiet_wait(self) -> None:
+        """Block until everything queued is done; a write error stays for :meth:`wait` to raise."""
+        self._queue.join()
+
+    def forget_error(self) -> None:
+        self._error = None
+
+    def stop(self) -> None:
+        self._queue.put((_STOP,))
+        self._thread.join()
+
+
+class _QueuedFile:
+    """What the verifier writes a member to: chunks go to the writer thread."""
+
+    def __init__(self, writer: FileWriter, handle: IO[bytes]) -> None:
+        self.writer, self.handle = writer, handle
+
+    def write(self, chunk: bytes) -> None:
+        self.writer.put("write", self.handle, chunk)
+
+    def close(self) -> None:
+        self.writer.put("close", self.handle)
+
+
+class Staging:
+    """The temporary files of one import: per bundle while it is checked, per batch until it commits."""
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self.blobs = blobs
+        self.writer = FileWriter()
+        self.pending: dict[str, Path] = {}  # sha256 -> temp file, of bundles recorded in this batch
+        self._root_ready = False
+
+    def has(self, sha256: str, size: int) -> bool:
+        if sha256 in self.pending:
+            return True
+        try:
+            return self.blobs.path(sha256).stat().st_size == size
+        except OSError:
+            return False
+
+    def bundle(self) -> BundleFiles:
+        return BundleFiles(self)
+
+    def new_temp(self) -> tuple[IO[bytes], Path]:
+        if not self._root_ready:
+            self.blobs.root.mkdir(parents=True, exist_ok=True)
+            self._root_ready = True
+        fd, name = tempfile.mkstemp(prefix=".incoming-", dir=self.blobs.root)
+        return os.fdopen(fd, "wb"), Path(name)
+
+    def keep(self, files: BundleFiles) -> None:
+        """The bundle was recorded (not yet committed): its files wait for the batch's end."""
+        # two bundles verified side by side may both have written the same content
+        twice = [tmp for sha, tmp in files.temps.items() if sha in self.pending]
+        self.pending.update({sha: tmp for sha, tmp in files.temps.items() if sha not in self.pending})
+        files.temps = {}
+        if twice:
+            self.discard(twice)
+
+    def discard(self, temps: Iterable[Path]) -> None:
+        self.writer.quiet_wait()  # the writer may still hold them open (Windows cannot delete those)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+
+    def make_durable(self) -> None:
+        """Before the batch commits: every pending file flushed, renamed to its content address, folders flushed."""
+        self.writer.wait()
+        folders: set[Path] = set()
+        try:
+            for sha, tmp in list(self.pending.items()):
+                final = self.blobs.path(sha)
+                if not final.parent.is_dir():
+                    final.parent.mkdir()
+                    folders.add(self.blobs.root)
+                os.replace(tmp, final)
+                folders.add(final.parent)
+                del self.pending[sha]
+            for folder in sorted(folders):
+                fsync_dir(folder)
+        except OSError as exc:
+            raise write_error(exc) from None
+
+    def abandon(self) -> None:
+        """The batch did not commit: delete its temporary files (renamed ones are complete and harmless)."""
+        self.discard(self.pending.values())
+        self.pending = {}
+        self.writer.forget_error()
+
+    def close(self) -> None:
+        self.writer.stop()
+
+
+class BundleFiles:
+    """The sink for one bundle's evidence and report; skips content the store already has."""
+
+    def __init__(self, staging: Staging) -> None:
+        self.staging = staging
+        self.temps: dict[str, Path] = {}
+        self.report_sha256 = ""
+
+    def __call__(self, entry: Entry) -> _QueuedFile | None:
+        if entry.role not in (ROLE_EVIDENCE, ROLE_REPORT):
+            return None
+        if entry.role == ROLE_REPORT:
+            self.report_sha256 = entry.sha256
+        if entry.sha256 in self.temps or self.staging.has(entry.sha256, entry.size):
+            return None
+        handle, tmp = self.staging.new_temp()
+        self.temps[entry.sha256] = tmp
+        return _QueuedFile(self.staging.writer, handle)
+
+    def copy(self, stream: IO[bytes], expected: str | None, size: int | None = None) -> str:
+        """For verifiers without a sink: copy a member after verification, checking it did not change."""
+        if expected is not None and size is not None and (expected in self.temps or self.staging.has(expected, size)):
+            return expected
+        handle, tmp = self.staging.new_temp()
+        out = _QueuedFile(self.staging.writer, handle)
+        digest = hashlib.sha256()
+        written = 0
+        try:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                written += len(chunk)
+        finally:
+            out.close()
+        sha = digest.hexdigest()
+        if expected is not None and sha != expected:
+            self.staging.discard([tmp])
+            raise BundleError("报送包在校验后被改动（佐证材料的摘要不符），已拒收。", "Bundle changed after verification.")
+        if sha in self.temps or self.staging.has(sha, written):
+            self.staging.discard([tmp])
+        else:
+            self.temps[sha] = tmp
+        return sha
+
+    def discard(self) -> None:
+        self.staging.discard(self.temps.values())
+        self.temps = {}

@@ -1,0 +1,197 @@
+"""Import reads each bundle once: files written while verified, durable before commit, shared ones stored once.
+
+Real bundles (dzdesk.bundle.export_bundle) and the real verifier throughout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
+
+from dzdesk.bundle import verify_bundle
+from dzdesk.committee import models as m
+from dzdesk.committee.importer import import_bundles
+from dzdesk.errors import StoreError
+
+SHARED = b"\x89PNG shared photo of the joint activity " * 2000  # both branches attach this same file
+
+
+@pytest.fixture(scope="module")
+def usb(tmp_path_factory, real_branches) -> dict[str, Path]:
+    """Two branches: 甲 with two evidence files, 乙 with the photo 甲 also has."""
+    rb = real_branches
+    root = tmp_path_factory.mktemp("import-files")
+    out = root / "usb"
+    out.mkdir()
+    bundles = {}
+    for i, own in ((1, b"only in branch 1 " * 5000), (2, None)):
+        store, _ = rb.build(root, i)
+        shared = root / f"shared{i}.png"
+        shared.write_bytes(SHARED)
+        store.reopen(rb.period)
+        store.add_evidence(rb.period, rb.keys[0], shared, "联合活动")
+        if own is not None:
+            extra = root / f"own{i}.jpg"
+            extra.write_bytes(own)
+            store.add_evidence(rb.period, rb.keys[1], extra, "本支部活动")
+        store.finalize(rb.period)
+        bundles[f"b{i}"] = rb.export(store, out / f"{i:02d}.dzb")
+        store.close()
+    return bundles
+
+
+def _files(committee) -> list[Path]:
+    root = committee.blobs.root
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _tampered_copy(src: Path, dst: Path, member_index: int) -> str:
+    """Copy the bundle, flipping bytes of its ``member_index``-th evidence member (same size; zip stays valid)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        evidence = [i.filename for i in zin.infolist() if i.filename.startswith("evidence/")]
+        target = evidence[member_index]
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == target:
+                data = bytes(b ^ 0x5A for b in data[:64]) + data[64:]
+            zout.writestr(info, data)
+    return target
+
+
+def test_the_verifier_hands_over_exactly_the_verified_members(usb):
+    copies: dict[str, bytearray] = {}
+
+    class Copy:
+        def __init__(self, key: str) -> None:
+            self.key = key
+            copies[key] = bytearray()
+
+        def write(self, chunk: bytes) -> None:
+            copies[self.key].extend(chunk)
+
+        def close(self) -> None:
+            pass
+
+    seen = []
+
+    def sink(entry):
+        seen.append(entry.role)
+        return Copy(entry.path) if entry.role != "changes" else None
+
+    vb = verify_bundle(usb["b1"], sink=sink)
+    assert vb == verify_bundle(usb["b1"])  # the sink changes nothing about the result
+    assert sorted(seen) == ["assessment", "changes", "evidence", "evidence", "report"]
+    for ev in vb.evidence:
+        assert hashlib.sha256(copies[ev.member]).hexdigest() == ev.sha256
+    assert bytes(copies["report.pdf"]).startswith(b"%PDF")
+
+
+def test_shared_evidence_is_stored_once_and_each_file_is_in_place(committee, usb):
+    report = import_bundles(committee, [usb["b1"], usb["b2"]])
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.IMPORTED]
+    shas = set()
+    for sub in committee.submissions("2026Q4"):
+        for ev in committee.evidence(sub.id):
+            blob = committee.blobs.path(ev["sha256"])
+            assert hashlib.sha256(blob.read_bytes()).hexdigest() == ev["sha256"]
+            shas.add(ev["sha256"])
+        assert committee.blobs.path(sub.report_sha256).read_bytes().startswith(b"%PDF")
+    assert hashlib.sha256(SHARED).hexdigest() in shas and len(shas) == 2
+    files = _files(committee)
+    assert not [p for p in files if p.name.startswith(".incoming-")]
+    assert len(files) == 2 + 2  # two evidence blobs (one shared) and two reports
+    again = import_bundles(committee, [usb["b1"], usb["b2"]])
+    assert [o.outcome for o in again.outcomes] == [m.ALREADY, m.ALREADY]
+    assert _files(committee) == files
+
+
+@pytest.mark.parametrize("member_index", [0, 1])
+def test_a_bundle_failing_halfway_leaves_no_files_and_no_rows(committee, usb, tmp_path, member_index):
+    bad = tmp_path / "tampered.dzb"
+    _tampered_copy(usb["b1"], bad, member_index)
+    [outcome] = import_bundles(committee, [bad]).outcomes
+    assert outcome.outcome == m.REJECTED and "哈希值不符" in outcome.reason
+    assert _files(committee) == []
+    assert committee.submissions(states=("current", "superseded", "held")) == []
+    assert committee.branches() == []
+
+
+def test_a_bad_bundle_beside_good_ones_leaves_only_the_good_ones(committee, usb, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(usb["b2"], folder / "a.dzb")
+    _tampered_copy(usb["b1"], folder / "b.dzb", 1)
+    report = import_bundles(committee, [folder])
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.REJECTED]
+    [sub] = committee.submissions("2026Q4")
+    wanted = {committee.blobs.path(sub.report_sha256)} | {committee.blobs.path(e["sha256"]) for e in committee.evidence(sub.id)}
+    assert set(_files(committee)) == wanted
+
+
+def test_files_are_flushed_before_the_commit_that_refers_to_them(committee, usb, monkeypatch):
+    events: list[tuple[str, object]] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        events.append(("fsync", os.fstat(fd).st_ino))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    committee.db.conn.set_trace_callback(lambda sql: events.append(("sql", sql.strip().upper())))
+    import_bundles(committee, [usb["b1"], usb["b2"]])
+    committee.db.conn.set_trace_callback(None)
+    commit = events.index(("sql", "COMMIT"))
+    flushed = {ino for kind, ino in events[:commit] if kind == "fsync"}
+    for blob in _files(committee):
+        assert blob.stat().st_ino in flushed, f"{blob.name} was not flushed before the commit"
+        if os.name != "nt":
+            assert blob.parent.stat().st_ino in flushed, f"{blob.parent.name}/ was not flushed before the commit"
+
+
+def test_a_disk_error_stops_the_import_and_saves_nothing_of_the_batch(committee, usb, monkeypatch):
+    real_fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_size > 10000:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(StoreError, match="磁盘空间已满"):
+        import_bundles(committee, [usb["b1"], usb["b2"]])
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert committee.submissions(states=("current", "superseded", "held")) == []
+    assert committee.branches() == []
+    assert not [p for p in _files(committee) if p.name.startswith(".incoming-")]
+    report = import_bundles(committee, [usb["b1"], usb["b2"]])  # with space again, the same import works
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.IMPORTED]
+
+
+def test_the_writer_thread_survives_a_failing_file_and_reports_it(tmp_path):
+    from dzdesk.committee.staging import FileWriter
+
+    writer = FileWriter()
+    try:
+        broken = tmp_path / "readonly.bin"
+        broken.write_bytes(b"")
+        good = tmp_path / "good.bin"
+        with open(broken, "rb") as cannot_write, open(good, "wb") as out:
+            for chunk in (b"a" * 10, b"b" * 10):
+                writer.put("write", cannot_write, chunk)
+                writer.put("write", out, chunk)
+            writer.put("close", cannot_write)
+            writer.put("close", out)
+            with pytest.raises(StoreError, match="写入佐证材料失败"):
+                writer.wait()
+        assert good.read_bytes() == b"a" * 10 + b"b" * 10
+        writer.wait()  # reported once; the thread still works
+    finally:
+        writer.stop()
