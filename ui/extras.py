@@ -52,13 +52,35 @@ def _passphrase(window) -> str | None | bool:
     return text if ok else False
 
 
-def _save_as(window, title: str, name: str, pattern: str) -> str:
-    start = str(Path.home() / name)
-    path, _ = QFileDialog.getSaveFileName(window, title, start, pattern)
+def open_with_system(path: Path) -> bool:
+    """Open a file in the system's viewer (the PDF reader prints the report)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _save_as(window, title: str, start: Path, pattern: str) -> str:
+    path, _ = QFileDialog.getSaveFileName(window, title, str(start), pattern)
     return path
 
 
-def _run_export(window, module_name: str, func: str, title: str, suffix: str, pattern: str, done_text: str) -> None:
+def _documents() -> Path:
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+def _report_start(profile, period: str) -> Path:
+    return _documents() / f"{profile.display_name}-{parse_period(period).label}-自评报告.pdf"
+
+
+def _bundle_start(profile, period: str) -> Path:
+    """``中共××党支部_2026Q4_自评.dzb`` on the first mounted USB drive, else in Documents."""
+    bundle = importlib.import_module("dzdesk.bundle")
+    return bundle.default_export_folder(_documents()) / bundle.suggested_filename(profile, period)
+
+
+def _run_export(window, module_name: str, func: str, title: str, start_for, pattern: str, done) -> None:
     module = _optional(module_name)
     if module is None or not hasattr(module, func):
         window.show_error(tr("本版本尚未包含“{0}”功能，请更新到新版本后再试。").format(title))
@@ -67,8 +89,7 @@ def _run_export(window, module_name: str, func: str, title: str, suffix: str, pa
     session.flush()
     period = session.period
     profile = session.state.profile
-    name = f"{profile.name}-{parse_period(period).label}{suffix}"
-    out = _save_as(window, title, name, pattern)
+    out = _save_as(window, title, start_for(profile, period), pattern)
     if not out:
         return
     passphrase = _passphrase(window)
@@ -80,22 +101,30 @@ def _run_export(window, module_name: str, func: str, title: str, suffix: str, pa
         return fn(store, period, Path(out), passphrase=passphrase, progress=progress)
 
     def ok(_result) -> None:
-        QMessageBox.information(window, title, done_text.format(out))
+        done(window, title, Path(out))
 
     window.ops.op(work, window).with_progress(tr("正在{0}…").format(title), cancellable=True).success(ok).run()
 
 
+def _report_done(window, title: str, out: Path) -> None:
+    text = tr("自评报告已保存到：\n{0}\n\n现在打开（可打印）吗？打印后请书记签字并加盖党支部公章。").format(out)
+    if QMessageBox.question(window, title, text) == QMessageBox.StandardButton.Yes and not open_with_system(out):
+        window.show_error(tr("无法打开“{0}”，请用 PDF 阅读器手动打开。").format(out))
+
+
+def _bundle_done(window, title: str, out: Path) -> None:
+    QMessageBox.information(window, title, tr("上报文件已保存并校验无误：\n{0}\n请用U盘等方式交给上级党委。").format(out))
+
+
 def make_report(window) -> None:
     _run_export(
-        window, "dzdesk.report", "write_report", tr("生成自评报告"), "-自评报告.pdf", tr("PDF 文件 (*.pdf)"),
-        tr("自评报告已保存到：\n{0}"),
+        window, "dzdesk.report", "write_report", tr("生成自评报告"), _report_start, tr("PDF 文件 (*.pdf)"), _report_done
     )
 
 
 def export_bundle(window) -> None:
     _run_export(
-        window, "dzdesk.bundle", "export_bundle", tr("导出上报文件"), ".dzb", tr("上报文件 (*.dzb)"),
-        tr("上报文件已保存到：\n{0}\n请用U盘等方式交给上级党委。"),
+        window, "dzdesk.bundle", "export_bundle", tr("导出上报文件"), _bundle_start, tr("上报文件 (*.dzb)"), _bundle_done
     )
 
 

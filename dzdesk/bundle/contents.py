@@ -3,26 +3,53 @@
 assessment.json carries the snapshot (the exact object whose digest the
 manifest and the paper report carry) and the branch's score; the verifier
 re-computes the digest and, when it knows the template, the score as well.
+
+A committee imports hundreds of bundles at once, so each shape check has two
+halves: a straight-line test that accepts a well-formed document without
+building messages, and the detailed walk (``_explain_*``) that runs only when
+the quick test fails and names the first problem. The quick test never
+accepts anything the detailed walk would refuse (tests/bundle/test_bundle_contents.py
+checks both against each other), so every refusal keeps its message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 from ..canonical import canonical_bytes
-from ..models import Answer, ChangeEntry, Rectification
+from ..models import Answer, ChangeEntry
 from ..scoring import ScoreResult, score
 from ..snapshot import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshot_digest
-from ..template import STATUSES, builtin_template
-from .format import ASSESSMENT, ASSESSMENT_FORMAT, CHANGES, CHANGES_FORMAT, printable
-from .manifest import Manifest, branch_profile, check_format, field, sha_field, shape_error
+from ..template import STATUSES, Template, builtin_template
+from .format import ASSESSMENT, ASSESSMENT_FORMAT, CHANGES, CHANGES_FORMAT, SHA256_RE, printable
+from .manifest import Entry, Manifest, branch_profile, check_format, field, sha_field, shape_error
 from .types import BundleError
 
 CONTENT_VERSION = 1
 RECTIFICATION_FIELDS = ("problem", "measures", "owner", "deadline")
 SCORE_FACTS = ("total", "earned", "possible", "grade", "band_grade", "flags", "counts", "answered", "task_count")
+AREA_FACTS = ("key", "earned", "possible", "max_points")
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class KnownTemplate:
+    """A template this build carries, with what the score check needs from it worked out once."""
+
+    template: Template
+    identity: dict[str, str]  # as the snapshot names it: id, version, hash
+    task_keys: frozenset[str]
+
+
+@cache
+def builtin_known() -> KnownTemplate:
+    template = builtin_template()
+    return KnownTemplate(
+        template, {"id": template.id, "version": template.version, "hash": template.hash}, frozenset(template.task_keys)
+    )
 
 
 def score_document(result: ScoreResult) -> dict[str, Any]:
@@ -99,6 +126,31 @@ def _disagrees(key: str) -> BundleError:
 
 
 def _check_answers(rows: list[Any]) -> None:
+    if not _answers_ok(rows):
+        _explain_answers(rows)
+
+
+def _answers_ok(rows: list[Any]) -> bool:
+    for row in rows:
+        if type(row) is not dict:
+            return False
+        status = row.get("status", _ABSENT)
+        rect = row.get("rectification")
+        if (
+            type(row.get("task_key")) is not str
+            or status is not None and (type(status) is not str or status not in STATUSES)
+            or type(row.get("narrative")) is not str
+            or type(rect) is not dict
+        ):
+            return False
+        for key in RECTIFICATION_FIELDS:
+            if type(rect.get(key)) is not str:
+                return False
+    return True
+
+
+def _explain_answers(rows: list[Any]) -> None:
+    """Raise naming the first malformed answer (the quick test found one)."""
     for i, row in enumerate(rows):
         where = f"snapshot.answers[{i}]."
         field(row, "task_key", str, ASSESSMENT, where)
@@ -114,6 +166,33 @@ def _check_answers(rows: list[Any]) -> None:
 def _check_evidence(rows: list[Any], manifest: Manifest) -> None:
     """Every evidence item has its file in the bundle, and every evidence file is referenced."""
     entries = {e.sha256: e for e in manifest.entries if e.role == "evidence"}
+    if not _evidence_ok(rows, entries):
+        _explain_evidence(rows, entries)
+
+
+def _evidence_ok(rows: list[Any], entries: dict[str, Entry]) -> bool:
+    used = set()
+    for row in rows:
+        if type(row) is not dict:
+            return False
+        sha, size = row.get("sha256"), row.get("size")
+        entry = entries.get(sha) if type(sha) is str else None
+        if (
+            entry is None
+            or type(size) is not int
+            or entry.size != size
+            or not SHA256_RE.fullmatch(sha)
+            or type(row.get("name")) is not str
+            or type(row.get("task_key")) is not str
+            or type(row.get("caption")) is not str
+        ):
+            return False
+        used.add(sha)
+    return len(used) == len(entries)
+
+
+def _explain_evidence(rows: list[Any], entries: dict[str, Entry]) -> None:
+    """Raise naming the first problem: a malformed item, a missing or wrong-sized file, an unreferenced file."""
     used: set[str] = set()
     for i, row in enumerate(rows):
         where = f"snapshot.evidence[{i}]."
@@ -144,22 +223,35 @@ def _check_score(result: dict[str, Any], snapshot: dict[str, Any], manifest: Man
     flags = field(result, "flags", list, ASSESSMENT, "score.")
     if not all(isinstance(f, str) for f in flags):
         raise shape_error(ASSESSMENT, "“score.flags”应为文字列表", "'score.flags' must be a list of strings")
-    template = builtin_template()
-    if snapshot["template"] != {"id": template.id, "version": template.version, "hash": template.hash}:
+    known = builtin_known()
+    if snapshot["template"] != known.identity:
         return  # a committee-supplied template this build does not carry: the signature vouches for the score
+    task_keys = known.task_keys
     answers = {}
-    for row in snapshot["answers"]:
-        if row["task_key"] not in template.task_keys:
-            key = printable(row["task_key"], 20)
-            raise shape_error(ASSESSMENT, f"任务“{key}”不在模板中", f"task '{key}' is not in the template")
-        rect = Rectification(**{k: row["rectification"][k] for k in RECTIFICATION_FIELDS})
-        answers[row["task_key"]] = Answer(task_key=row["task_key"], status=row["status"], rectification=rect)
-    expected = score(template, answers, manifest.branch.full_members)
-    if _numbers(score_document(expected)) != _numbers(result):
+    for row in snapshot["answers"]:  # shapes checked by _check_answers
+        key = row["task_key"]
+        if key not in task_keys:
+            shown = printable(key, 20)
+            raise shape_error(ASSESSMENT, f"任务“{shown}”不在模板中", f"task '{shown}' is not in the template")
+        # the rectification's text does not count towards the score
+        answers[key] = Answer(task_key=key, status=row["status"])
+    expected = score(known.template, answers, manifest.branch.full_members)
+    if _result_numbers(expected) != _numbers(result):
         raise BundleError(
             f"自评数据中的得分（{total:g}，{grade}级）与答案计算结果（{expected.total:g}，{expected.grade}级）不符。",
             f"The stated score ({total:g}, {grade}) does not match the answers ({expected.total:g}, {expected.grade}).",
         )
+
+
+def _result_numbers(result: ScoreResult) -> bytes:
+    """``_numbers(score_document(result))``, without the dataclass walk of ``asdict``."""
+    return canonical_bytes({
+        "total": result.total, "earned": result.earned, "possible": result.possible, "grade": result.grade,
+        "band_grade": result.band_grade, "flags": list(result.flags), "counts": result.counts,
+        "answered": result.answered, "task_count": result.task_count,
+        "areas": [{"key": a.key, "earned": a.earned, "possible": a.possible, "max_points": a.max_points}
+                  for a in result.areas],
+    })
 
 
 def _numbers(result: dict[str, Any]) -> bytes:
@@ -169,7 +261,7 @@ def _numbers(result: dict[str, Any]) -> bytes:
     return canonical_bytes({
         **{k: result.get(k) for k in SCORE_FACTS},
         "areas": [
-            {k: a.get(k) for k in ("key", "earned", "possible", "max_points")} if isinstance(a, dict) else a
+            {k: a.get(k) for k in AREA_FACTS} if isinstance(a, dict) else a
             for a in (areas if isinstance(areas, list) else [areas])
         ],
     })
@@ -178,6 +270,31 @@ def _numbers(result: dict[str, Any]) -> bytes:
 def check_changes(doc: Any) -> list[dict[str, Any]]:
     check_format(doc, CHANGES, CHANGES_FORMAT, CONTENT_VERSION)
     rows = field(doc, "changes", list, CHANGES)
+    if not _changes_ok(rows):
+        _explain_changes(rows)
+    return rows
+
+
+def _changes_ok(rows: list[Any]) -> bool:
+    for row in rows:
+        if type(row) is not dict:
+            return False
+        old, new = row.get("old", _ABSENT), row.get("new", _ABSENT)
+        if (
+            type(row.get("revision")) is not int
+            or type(row.get("at")) is not str
+            or type(row.get("actor")) is not str
+            or type(row.get("task_key")) is not str
+            or type(row.get("field")) is not str
+            or old is not None and type(old) is not str
+            or new is not None and type(new) is not str
+        ):
+            return False
+    return True
+
+
+def _explain_changes(rows: list[Any]) -> None:
+    """Raise naming the first malformed change (the quick test found one)."""
     for i, row in enumerate(rows):
         where = f"changes[{i}]."
         field(row, "revision", int, CHANGES, where)
@@ -185,4 +302,3 @@ def check_changes(doc: Any) -> list[dict[str, Any]]:
             field(row, key, str, CHANGES, where)
         for key in ("old", "new"):
             field(row, key, (str, type(None)), CHANGES, where)
-    return rows

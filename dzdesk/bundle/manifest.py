@@ -174,18 +174,20 @@ def _entries(items: list[Any]) -> tuple[Entry, ...]:
         where = f"entries[{i}]."
         path = field(item, "path", str, MANIFEST, where)
         role = field(item, "role", str, MANIFEST, where)
-        shown, shown_role = printable(path), printable(role, 20)
         size = field(item, "size", int, MANIFEST, where)
         sha = sha_field(item, "sha256", MANIFEST, where)
         if role not in ROLES:
+            shown, shown_role = printable(path), printable(role, 20)
             raise shape_error(MANIFEST, f"条目“{shown}”的类型“{shown_role}”未知", f"entry '{shown}' has unknown role '{shown_role}'")
         expected = f"evidence/{sha}" if role == ROLE_EVIDENCE else FIXED_MEMBERS[role]
         if path != expected or (role == ROLE_EVIDENCE and not EVIDENCE_MEMBER_RE.fullmatch(path)):
+            shown = printable(path)
             raise shape_error(MANIFEST, f"条目“{shown}”的路径应为“{expected}”", f"entry '{shown}' should be '{expected}'")
+        # from here on ``path`` is one of the fixed ASCII names: printable(path) == path
         if size < 0:
-            raise shape_error(MANIFEST, f"条目“{shown}”的大小为负数", f"entry '{shown}' has a negative size")
+            raise shape_error(MANIFEST, f"条目“{path}”的大小为负数", f"entry '{path}' has a negative size")
         if path in seen:
-            raise shape_error(MANIFEST, f"条目“{shown}”重复出现", f"entry '{shown}' is listed twice")
+            raise shape_error(MANIFEST, f"条目“{path}”重复出现", f"entry '{path}' is listed twice")
         seen.add(path)
         entries.append(Entry(path, role, size, sha))
     for role in (ROLE_ASSESSMENT, ROLE_CHANGES):

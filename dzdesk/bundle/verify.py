@@ -71,7 +71,8 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
             zf, members, SIGNATURE, MAX_SIGNATURE_BYTES,
             "上报文件没有签名（缺少 signature.json），不能确认来源", "the bundle is unsigned (signature.json is missing)",
         )
-        _check_signature(manifest, signature_bytes, manifest_bytes)
+        fingerprint = fingerprint_of(manifest.public_key_der)
+        _check_signature(manifest, signature_bytes, manifest_bytes, fingerprint)
         _check_member_set(manifest, members)
         parsed: dict[str, object] = {}
         kept = _check_entries(zf, members, manifest, progress, sink, parsed)
@@ -99,7 +100,7 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
         grade=score["grade"],
         flags=tuple(score["flags"]),
         signer_public_key_der=manifest.public_key_der,
-        signer_fingerprint=fingerprint_of(manifest.public_key_der),
+        signer_fingerprint=fingerprint,
         evidence=evidence,
         report_member=report.path if report else "",
         generated_at=raw["generated_at"],
@@ -121,10 +122,10 @@ def _required(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: st
     return read_member(zf, info, cap)
 
 
-def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes: bytes) -> None:
+def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes: bytes, fingerprint: str) -> None:
     signer = manifest.raw["signer"]
     claimed = manifest.public_key_der
-    if fingerprint_of(claimed) != signer["fingerprint"]:
+    if fingerprint != signer["fingerprint"]:
         raise BundleError("清单中的签名密钥指纹与公钥不符。", "The signer fingerprint does not match the signer's public key.")
     try:
         certificate = x509.load_pem_x509_certificate(signer["certificate"].encode("utf-8"))
@@ -195,7 +196,7 @@ def _check_entries(
         finally:
             if out is not None:
                 out.close()
-        _check_hash(entry, size, digest.hexdigest(), printable(names.get(entry.sha256, "")))
+        _check_hash(entry, size, digest.hexdigest(), names.get(entry.sha256, ""))
         if json_member or entry.role == ROLE_REPORT:
             kept[entry.path] = b"".join(parts)
         if entry.role == ROLE_ASSESSMENT:
@@ -217,6 +218,7 @@ def _evidence_names(data: bytes, parsed: dict[str, object]) -> dict[str, str]:
 def _check_hash(entry: Entry, size: int, sha256: str, name: str = "") -> None:
     if size == entry.size and sha256 == entry.sha256:
         return
+    name = printable(name)
     if name:
         raise BundleError(
             f"佐证材料“{name}”（{entry.path[:17]}…）的内容与清单记录的哈希值不符，文件已被改动或损坏。",

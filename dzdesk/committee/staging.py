@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import os
 import queue
-import tempfile
+import secrets
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -79,7 +80,7 @@ class FileWriter:
             finally:
                 self._queue.task_done()
 
-    def _do(self, op: object, handle: IO[bytes], chunk: bytes = b"") -> None:
+    def _do(self, op: object, handle: IO[bytes] | _NewFile, chunk: bytes = b"") -> None:
         if handle.closed:
             return  # an earlier write to this file failed; its error is raised at wait()
         try:
@@ -96,7 +97,7 @@ class FileWriter:
             except Exception:  # noqa: S110 - the first error is the one reported
                 pass
 
-    def put(self, op: str, handle: IO[bytes], chunk: bytes = b"") -> None:
+    def put(self, op: str, handle: IO[bytes] | _NewFile, chunk: bytes = b"") -> None:
         self._queue.put((op, handle, chunk))
 
     def wait(self) -> None:
@@ -118,10 +119,45 @@ class FileWriter:
         self._thread.join()
 
 
+class _NewFile:
+    """A temporary file the writer thread creates when it first touches it.
+
+    Creating a file can wait on the file system journal while the writer thread
+    flushes the previous one; done here, that wait overlaps the next bundle's
+    checks instead of stalling them. The name is unique to this import and the
+    file is created exclusively, never over an existing one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.closed = False
+        self._handle: IO[bytes] | None = None
+
+    def _open(self) -> IO[bytes]:
+        if self._handle is None:  # private to this user, as tempfile.mkstemp would make it
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            self._handle = os.fdopen(fd, "wb")
+        return self._handle
+
+    def write(self, chunk: bytes) -> None:
+        self._open().write(chunk)
+
+    def flush(self) -> None:
+        self._open().flush()
+
+    def fileno(self) -> int:
+        return self._open().fileno()
+
+    def close(self) -> None:
+        self.closed = True
+        if self._handle is not None:
+            self._handle.close()
+
+
 class _QueuedFile:
     """What the verifier writes a member to: chunks go to the writer thread."""
 
-    def __init__(self, writer: FileWriter, handle: IO[bytes]) -> None:
+    def __init__(self, writer: FileWriter, handle: IO[bytes] | _NewFile) -> None:
         self.writer, self.handle = writer, handle
 
     def write(self, chunk: bytes) -> None:
@@ -139,6 +175,8 @@ class Staging:
         self.writer = FileWriter()
         self.pending: dict[str, Path] = {}  # sha256 -> temp file, of bundles recorded in this batch
         self._root_ready = False
+        self._prefix = f".incoming-{os.getpid()}-{secrets.token_hex(6)}-"
+        self._numbers = itertools.count()
 
     def has(self, sha256: str, size: int) -> bool:
         if sha256 in self.pending:
@@ -151,12 +189,13 @@ class Staging:
     def bundle(self) -> BundleFiles:
         return BundleFiles(self)
 
-    def new_temp(self) -> tuple[IO[bytes], Path]:
+    def new_temp(self) -> tuple[_QueuedFile, Path]:
+        """A temporary file in the file store, written (and created) by the writer thread."""
         if not self._root_ready:
             self.blobs.root.mkdir(parents=True, exist_ok=True)
             self._root_ready = True
-        fd, name = tempfile.mkstemp(prefix=".incoming-", dir=self.blobs.root)
-        return os.fdopen(fd, "wb"), Path(name)
+        tmp = self.blobs.root / f"{self._prefix}{next(self._numbers)}"
+        return _QueuedFile(self.writer, _NewFile(tmp)), tmp
 
     def keep(self, files: BundleFiles) -> None:
         """The bundle was recorded (not yet committed): its files wait for the batch's end."""
@@ -215,16 +254,15 @@ class BundleFiles:
             self.report_sha256 = entry.sha256
         if entry.sha256 in self.temps or self.staging.has(entry.sha256, entry.size):
             return None
-        handle, tmp = self.staging.new_temp()
+        out, tmp = self.staging.new_temp()
         self.temps[entry.sha256] = tmp
-        return _QueuedFile(self.staging.writer, handle)
+        return out
 
     def copy(self, stream: IO[bytes], expected: str | None, size: int | None = None) -> str:
         """For verifiers without a sink: copy a member after verification, checking it did not change."""
         if expected is not None and size is not None and (expected in self.temps or self.staging.has(expected, size)):
             return expected
-        handle, tmp = self.staging.new_temp()
-        out = _QueuedFile(self.staging.writer, handle)
+        out, tmp = self.staging.new_temp()
         digest = hashlib.sha256()
         written = 0
         try:

@@ -195,3 +195,36 @@ def test_the_writer_thread_survives_a_failing_file_and_reports_it(tmp_path):
         writer.wait()  # reported once; the thread still works
     finally:
         writer.stop()
+
+
+def test_temporary_files_are_created_by_the_writer_exclusively(tmp_path):
+    from dzdesk.committee.staging import Staging
+    from dzdesk.store.blobs import BlobStore
+
+    staging = Staging(BlobStore(tmp_path / "files"))
+    try:
+        full, full_tmp = staging.new_temp()
+        empty, empty_tmp = staging.new_temp()
+        assert full_tmp != empty_tmp and full_tmp.parent == empty_tmp.parent == tmp_path / "files"
+        assert full_tmp.name.startswith(".incoming-")
+        for chunk in (b"a" * 10, b"b" * 5):
+            full.write(chunk)
+        full.close()
+        empty.close()  # a member of 0 bytes still becomes a (flushed) file
+        staging.writer.wait()
+        assert full_tmp.read_bytes() == b"a" * 10 + b"b" * 5
+        assert empty_tmp.read_bytes() == b""
+        if os.name != "nt":
+            assert stat.S_IMODE(full_tmp.stat().st_mode) == 0o600  # private, as tempfile.mkstemp made them
+
+        clash, clash_tmp = staging.new_temp()
+        clash_tmp.write_bytes(b"someone else's file")  # never overwritten, even if a name came up twice
+        clash.write(b"new content")
+        clash.close()
+        with pytest.raises(StoreError, match="写入佐证材料失败"):
+            staging.writer.wait()
+        assert clash_tmp.read_bytes() == b"someone else's file"
+        staging.discard([full_tmp, empty_tmp])
+        assert not full_tmp.exists() and not empty_tmp.exists()
+    finally:
+        staging.close()
