@@ -111,8 +111,22 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
             "files": sum(1 for e in manifest.entries if e.role == "evidence"),
             "size": file_size,
             "signer_certificate_pem": raw["signer"]["certificate"],
+            # the exact bytes, so an importer stores them without serialising the JSON again
+            "manifest_bytes": manifest_bytes,
+            "snapshot_bytes": _snapshot_bytes(kept[ASSESSMENT], raw["snapshot_digest"]),
         },
     )
+
+
+def _snapshot_bytes(assessment: bytes, digest: str) -> bytes | None:
+    """The snapshot's canonical bytes cut out of a canonical assessment.json ("snapshot" is its last key),
+    or None when the document is not in that form; the SHA-256 against the signed digest proves the cut."""
+    marker = b',"snapshot":'
+    start = assessment.rfind(marker)
+    if start < 0 or not assessment.endswith(b"}"):
+        return None
+    candidate = assessment[start + len(marker) : -1]
+    return candidate if hashlib.sha256(candidate).hexdigest() == digest else None
 
 
 def _required(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str, cap: int, zh: str, en: str) -> bytes:

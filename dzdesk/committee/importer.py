@@ -80,7 +80,7 @@ def import_one(store: CommitteeStore, path: Path, verify: Verifier, staging: Sta
             return store.outcome_for_existing(existing, path.name)
         if not sink:
             _copy_after(files, vb)
-        outcome = store.record_submission(vb, files.report_sha256)
+        outcome = store.record_submission(vb, files.report_sha256, looked_up=True)
         staging.keep(files)
         return outcome
     except DzdeskError as exc:

@@ -20,7 +20,9 @@ import os
 import queue
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +34,7 @@ from ..store.blobs import BlobStore
 
 CHUNK = 1024 * 1024
 QUEUE_CHUNKS = 16  # at most this many chunks (about 16 MB) wait for the writer thread
+FSYNC_THREADS = 4
 _STOP = object()
 
 
@@ -62,11 +65,19 @@ def fsync_dir(folder: Path) -> None:
 
 
 class FileWriter:
-    """One background thread that writes queued chunks and fsyncs each file when it is closed."""
+    """One background thread that writes queued chunks; closed files are fsynced by a few more threads.
+
+    Several fsyncs in flight at once share the file system's journal commits
+    (about twice the throughput of one after another on ext4), and the writer
+    thread goes on writing the next file meanwhile.
+    """
 
     def __init__(self) -> None:
         self._queue: queue.Queue[tuple[object, ...]] = queue.Queue(QUEUE_CHUNKS)
         self._error: OSError | None = None
+        self._lock = threading.Lock()
+        self._flushers = ThreadPoolExecutor(FSYNC_THREADS, thread_name_prefix="dzdesk-import-fsync")
+        self._flushing: list[Future[None]] = []  # appended by the writer thread only
         self._thread = threading.Thread(target=self._run, name="dzdesk-import-writer", daemon=True)
         self._thread.start()
 
@@ -84,32 +95,52 @@ class FileWriter:
         if handle.closed:
             return  # an earlier write to this file failed; its error is raised at wait()
         try:
-            if op == "write":
+            if chunk:
                 handle.write(chunk)
-            else:
+            if op == "close":
                 handle.flush()
-                os.fsync(handle.fileno())
-                handle.close()
+                self._flushing.append(self._flushers.submit(self._sync, handle))
         except Exception as exc:  # the thread must survive anything, or the queue would block forever
+            self._fail(exc, handle)
+
+    def _sync(self, handle: IO[bytes] | _NewFile) -> None:
+        try:
+            os.fsync(handle.fileno())
+            handle.close()
+        except Exception as exc:
+            self._fail(exc, handle)
+
+    def _fail(self, exc: Exception, handle: IO[bytes] | _NewFile) -> None:
+        with self._lock:
             self._error = self._error or (exc if isinstance(exc, OSError) else OSError(str(exc)))
-            try:
-                handle.close()
-            except Exception:  # noqa: S110 - the first error is the one reported
-                pass
+        try:
+            handle.close()
+        except Exception:  # noqa: S110 - the first error is the one reported
+            pass
+
+    def _drain(self) -> None:
+        self._queue.join()  # the writer thread is idle now: it appends to _flushing no more
+        flushing, self._flushing = self._flushing, []
+        futures_wait(flushing)
+
+    def each(self, fn: Callable[[Path], object], items: Iterable[Path]) -> None:
+        """Run ``fn`` on every item on the flushing threads, side by side; raise the first error."""
+        for _ in self._flushers.map(fn, items):
+            pass
 
     def put(self, op: str, handle: IO[bytes] | _NewFile, chunk: bytes = b"") -> None:
         self._queue.put((op, handle, chunk))
 
     def wait(self) -> None:
         """Block until everything queued is written and flushed; raise the first write error."""
-        self._queue.join()
+        self._drain()
         if self._error is not None:
             exc, self._error = self._error, None
             raise write_error(exc)
 
     def quiet_wait(self) -> None:
         """Block until everything queued is done; a write error stays for :meth:`wait` to raise."""
-        self._queue.join()
+        self._drain()
 
     def forget_error(self) -> None:
         self._error = None
@@ -117,6 +148,7 @@ class FileWriter:
     def stop(self) -> None:
         self._queue.put((_STOP,))
         self._thread.join()
+        self._flushers.shutdown(wait=True)
 
 
 class _NewFile:
@@ -155,16 +187,24 @@ class _NewFile:
 
 
 class _QueuedFile:
-    """What the verifier writes a member to: chunks go to the writer thread."""
+    """What the verifier writes a member to: chunks go to the writer thread.
+
+    The last chunk travels with the close, so a member of one chunk (most
+    evidence files) costs one handoff to the writer thread, not two.
+    """
 
     def __init__(self, writer: FileWriter, handle: IO[bytes] | _NewFile) -> None:
         self.writer, self.handle = writer, handle
+        self._held = b""
 
     def write(self, chunk: bytes) -> None:
-        self.writer.put("write", self.handle, chunk)
+        if self._held:
+            self.writer.put("write", self.handle, self._held)
+        self._held = chunk
 
     def close(self) -> None:
-        self.writer.put("close", self.handle)
+        held, self._held = self._held, b""
+        self.writer.put("close", self.handle, held)
 
 
 class Staging:
@@ -224,8 +264,7 @@ class Staging:
                 os.replace(tmp, final)
                 folders.add(final.parent)
                 del self.pending[sha]
-            for folder in sorted(folders):
-                fsync_dir(folder)
+            self.writer.each(fsync_dir, sorted(folders))
         except OSError as exc:
             raise write_error(exc) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -105,21 +106,26 @@ class CommitteeStore:
         keys = [d[0] for d in cursor.description]
         return [dict(zip(keys, row, strict=True)) for row in cursor]
 
-    def record_submission(self, vb: VerifiedBundle, report_sha256: str) -> m.ImportOutcome:
-        """Record a verified bundle whose files are already in :attr:`blobs`."""
+    def record_submission(self, vb: VerifiedBundle, report_sha256: str, *, looked_up: bool = False) -> m.ImportOutcome:
+        """Record a verified bundle whose files are already in :attr:`blobs`.
+
+        ``looked_up=True``: the caller has just found no submission with this snapshot, inside the
+        same transaction (the importer does), so it is not looked up again.
+        """
         period = parse_period(vb.period).code
         name = vb.branch.name
         base = dict(file=vb.path.name, branch=name, period=period, revision=vb.revision)
         with self._write():
-            existing = self.find_submission(vb.signer_fingerprint, period, vb.snapshot_digest)
-            if existing is not None:
-                return self.outcome_for_existing(existing, vb.path.name)
+            if not looked_up:
+                existing = self.find_submission(vb.signer_fingerprint, period, vb.snapshot_digest)
+                if existing is not None:
+                    return self.outcome_for_existing(existing, vb.path.name)
             branch = self._branch_by_fingerprint(vb.signer_fingerprint)
             if branch is None:
                 same_name = self._rows("SELECT * FROM branches WHERE name_key = ?", [name_key(name)])
                 if same_name:
                     held = same_name[0]
-                    sub_id = self._insert_submission(vb, held["id"], "held", report_sha256)
+                    sub_id = self._insert_submission(vb, held["id"], "held", report_sha256, period)
                     self._insert("key_changes", {
                         "branch_id": held["id"], "submission_id": sub_id, "old_fingerprint": held["fingerprint"],
                         "new_fingerprint": vb.signer_fingerprint, "held_at": now_iso(),
@@ -133,11 +139,15 @@ class CommitteeStore:
                     "public_key_der": vb.signer_public_key_der, "registered_at": now_iso(),
                 })
                 self._log("branch.registered", f"{name} {vb.signer_fingerprint}", period, branch_id)
+                # a branch registered just now has no other submission: this one is current
+                sub_id = self._insert_submission(vb, branch_id, "current", report_sha256, period)
+                self._log("submission.imported", f"#{sub_id}", period, branch_id)
+                return m.ImportOutcome(outcome=m.IMPORTED, submission_id=sub_id, **base)
             else:
                 branch_id = branch["id"]
                 if branch["name"] != name:
                     self.db.execute("UPDATE branches SET name = ?, name_key = ? WHERE id = ?", [name, name_key(name), branch_id])
-            sub_id = self._insert_submission(vb, branch_id, "superseded", report_sha256)
+            sub_id = self._insert_submission(vb, branch_id, "superseded", report_sha256, period)
             outcome = self._settle_current(branch_id, period, sub_id)
             return m.ImportOutcome(outcome=outcome, submission_id=sub_id, **base)
 
@@ -157,10 +167,17 @@ class CommitteeStore:
         rows = self._rows("SELECT * FROM branches WHERE fingerprint = ?", [fingerprint])
         return rows[0] if rows else None
 
-    def _insert_submission(self, vb: VerifiedBundle, branch_id: int, state: str, report_sha: str) -> int:
+    def _insert_submission(self, vb: VerifiedBundle, branch_id: int, state: str, report_sha: str, period: str) -> int:
         b = vb.branch
+        manifest_bytes = vb.extra.get("manifest_bytes")
+        snapshot_bytes = vb.extra.get("snapshot_bytes")
+        if manifest_bytes:  # the signed bytes themselves, as the verifier read them
+            manifest_sha, manifest_json = hashlib.sha256(manifest_bytes).hexdigest(), manifest_bytes.decode("utf-8")
+        else:
+            manifest_sha, manifest_json = sha256_hex(vb.manifest), json.dumps(vb.manifest, ensure_ascii=False)
+        snapshot_json = snapshot_bytes.decode("utf-8") if snapshot_bytes else json.dumps(vb.snapshot, ensure_ascii=False)
         sub_id = self._insert("submissions", {
-            "branch_id": branch_id, "period": parse_period(vb.period).code, "revision": vb.revision,
+            "branch_id": branch_id, "period": period, "revision": vb.revision,
             "state": state, "fingerprint": vb.signer_fingerprint, "public_key_der": vb.signer_public_key_der,
             "snapshot_digest": vb.snapshot_digest, "branch_name": b.name, "kind": b.kind,
             "secretary": b.secretary, "full_members": b.full_members,
@@ -169,9 +186,9 @@ class CommitteeStore:
             "open_rectifications": open_rectification_count(vb.snapshot),
             "template_id": vb.template.get("id", ""), "template_version": vb.template.get("version", ""),
             "template_hash": vb.template.get("hash", ""), "generated_at": vb.generated_at,
-            "imported_at": now_iso(), "bundle_name": vb.path.name, "manifest_sha256": sha256_hex(vb.manifest),
-            "report_sha256": report_sha, "snapshot_json": json.dumps(vb.snapshot, ensure_ascii=False),
-            "manifest_json": json.dumps(vb.manifest, ensure_ascii=False),
+            "imported_at": now_iso(), "bundle_name": vb.path.name, "manifest_sha256": manifest_sha,
+            "report_sha256": report_sha, "snapshot_json": snapshot_json,
+            "manifest_json": manifest_json,
         })
         self.db.conn.executemany(
             "INSERT INTO submission_evidence (submission_id, position, task_key, sha256, name, size, caption) "
