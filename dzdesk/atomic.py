@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from contextlib import suppress
@@ -28,3 +29,17 @@ def write_atomically(target: Path, data: bytes, *, prefix: str = ".dzdesk-", mod
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to flush)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:  # a file system that cannot flush folders (some USB drives)
+            raise
+    finally:
+        os.close(fd)

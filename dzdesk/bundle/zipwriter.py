@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..atomic import fsync_dir
 from ..canonical import canonical_bytes
 from ..progress import Cancelled, Progress
 from .format import CHUNK, MANIFEST, MAX_RATIO, SIGNATURE, SIGNATURE_ALGORITHM, SIGNATURE_FORMAT
@@ -112,7 +113,7 @@ def write_bundle_file(
             os.fsync(raw.fileno())
         os.replace(tmp, out_path)
         tmp = out_path  # from here on, a failure must remove the file under its final name
-        _fsync_folder(out_path.parent)
+        fsync_dir(out_path.parent)
     except OSError as exc:
         with suppress(OSError):
             tmp.unlink()
@@ -195,17 +196,6 @@ def write_failed(exc: OSError, out_path: Path) -> BundleError:
         f"写入上报文件失败（{exc.strerror or exc}），可能是U盘被拔出或磁盘故障；没有留下不完整的文件，请重新导出。",
         f"Writing the bundle failed ({exc}); the drive may have been removed. No partial file was left.",
     )
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows has no directory handles for this."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def drop_cached_pages(path: Path) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..bundle.types import BUNDLE_SUFFIX, VerifiedBundle
-from ..errors import DzdeskError, ValidationError
+from ..errors import DzdeskError, StoreError, ValidationError
 from ..progress import NO_PROGRESS, Cancelled, Progress
 from . import models as m
 from .staging import BundleFiles, Staging
@@ -83,6 +83,9 @@ def import_one(store: CommitteeStore, path: Path, verify: Verifier, staging: Sta
         outcome = store.record_submission(vb, files.report_sha256, looked_up=True)
         staging.keep(files)
         return outcome
+    except StoreError:  # the committee's own disk or database failed: stop, as a full disk does
+        files.discard()
+        raise
     except DzdeskError as exc:
         files.discard()
         return m.ImportOutcome(path.name, m.REJECTED, reason=exc.zh)

@@ -26,6 +26,7 @@ from concurrent.futures import wait as futures_wait
 from pathlib import Path
 from typing import IO
 
+from ..atomic import fsync_dir
 from ..bundle.format import ROLE_EVIDENCE, ROLE_REPORT
 from ..bundle.manifest import Entry
 from ..bundle.types import BundleError
@@ -48,20 +49,6 @@ def write_error(exc: OSError) -> StoreError:
         f"写入佐证材料失败（{exc.strerror or exc}），导入已停止：本批报送包未保存，请检查磁盘后重新导入。",
         f"Writing evidence files failed ({exc}); the import stopped and this batch was not saved.",
     )
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to flush)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno != errno.EINVAL:  # a file system that cannot flush folders
-            raise
-    finally:
-        os.close(fd)
 
 
 class FileWriter:

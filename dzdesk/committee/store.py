@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +16,8 @@ from ..errors import NotFoundError, ValidationError
 from ..paths import AppPaths, resolve_paths
 from ..periods import parse_period
 from ..store.blobs import BlobStore
-from ..store.database import open_database
+from ..store.branch_store import os_user
+from ..store.database import open_database, translate_write_error
 from ..timeutil import now_iso, parse_date
 from . import models as m
 from .migrations import committee_migrations
@@ -56,7 +57,7 @@ class CommitteeStore:
         self.root = paths.data_dir / "committee"
         self.db = open_database(paths.committee_db, committee_migrations, paths.backup_dir)
         self.blobs = BlobStore(self.root / "files")
-        self.actor = actor or _os_user()
+        self.actor = actor or os_user()
         self._lock = threading.RLock()
 
     @classmethod
@@ -74,8 +75,12 @@ class CommitteeStore:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        with self._lock, self.db.atomic():
-            yield
+        with self._lock:
+            try:
+                with self.db.atomic():
+                    yield
+            except sqlite3.OperationalError as exc:
+                raise translate_write_error(exc, self.paths.committee_db) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -371,10 +376,3 @@ class CommitteeStore:
         with self._write():
             self.db.execute("DELETE FROM grades WHERE period = ? AND branch_id = ?", [code, branch_id])
             self._log("grade.cleared", "", code, branch_id)
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some locked-down PCs
-        return "user"

@@ -53,7 +53,7 @@ class Store(EvidenceMixin):
         self.paths = paths
         self.db = open_database(paths.branch_db, branch_migrations, paths.backup_dir)
         self.blobs = BlobStore(paths.evidence_dir)
-        self.actor = actor or _os_user()
+        self.actor = actor or os_user()
         self._lock = threading.RLock()
         self._templates: dict[str, Template] = {}
 
@@ -319,7 +319,7 @@ class Store(EvidenceMixin):
         return [change_from_row(r) for r in rows]
 
 
-def _os_user() -> str:
+def os_user() -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name on some locked-down PCs

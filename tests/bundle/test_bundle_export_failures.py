@@ -97,6 +97,20 @@ def test_fsync_failure_leaves_nothing(export_store, usb, monkeypatch):
     assert list(usb.iterdir()) == []
 
 
+def test_a_drive_that_cannot_flush_folders_still_gets_the_bundle(export_store, usb, monkeypatch):
+    """Some USB file systems answer EINVAL to fsync on a folder; the finished bundle must stay."""
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    out = export_bundle(export_store, PERIOD, usb / "out.dzb")
+    assert verify_bundle(out).period == PERIOD
+
+
 def test_bad_read_back_deletes_the_file(export_store, usb, monkeypatch):
     """The drive returns different bytes than were written: the export says so and removes the file."""
 

@@ -228,3 +228,15 @@ def test_temporary_files_are_created_by_the_writer_exclusively(tmp_path):
         assert not full_tmp.exists() and not empty_tmp.exists()
     finally:
         staging.close()
+
+
+def test_a_full_committee_database_stops_the_import_with_one_sentence(committee, usb):
+    """SQLite's own 'disk is full' (here: a page limit) is reported as such, not as a bad bundle."""
+    pages = committee.db.execute("PRAGMA page_count").fetchone()[0]
+    committee.db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreError) as info:
+        import_bundles(committee, [usb["b1"]])
+    assert "磁盘空间已满" in info.value.zh
+    committee.db.execute("PRAGMA max_page_count = 1073741823")
+    assert committee.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
+    assert import_bundles(committee, [usb["b1"]]).outcomes[0].outcome == m.IMPORTED
