@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 from dzdesk.models import Evidence
 from dzdesk.periods import parse_period
 
+from .evidence_panel import open_with_system
 from .i18n import tr
 
 log = logging.getLogger("dzdesk.ui")
@@ -30,14 +31,18 @@ def _optional(module: str) -> Any | None:
         return None
 
 
-def viewing_copy(blob: Path, evidence: Evidence) -> Path:
-    """Evidence files are stored by content hash; the viewer needs the original name and type."""
-    folder = Path(tempfile.gettempdir()) / "dzdesk-open" / evidence.sha256[:16]
+def copy_for_viewer(blob: Path, sha256: str, name: str, folder_name: str = "dzdesk-open") -> Path:
+    """Files are stored by content hash; a viewer needs the original name and type."""
+    folder = Path(tempfile.gettempdir()) / folder_name / sha256[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / Path(evidence.original_name).name
+    target = folder / (Path(name).name or "file")
     if not target.exists():
         shutil.copyfile(blob, target)
     return target
+
+
+def viewing_copy(blob: Path, evidence: Evidence) -> Path:
+    return copy_for_viewer(blob, evidence.sha256, evidence.original_name)
 
 
 def _passphrase(window) -> str | None | bool:
@@ -50,14 +55,6 @@ def _passphrase(window) -> str | None | bool:
         window, tr("电子签名密码"), tr("请输入首次设置时填写的电子签名密码："), QLineEdit.EchoMode.Password
     )
     return text if ok else False
-
-
-def open_with_system(path: Path) -> bool:
-    """Open a file in the system's viewer (the PDF reader prints the report)."""
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def _save_as(window, title: str, start: Path, pattern: str) -> str:
@@ -86,6 +83,8 @@ def _run_export(window, module_name: str, func: str, title: str, start_for, patt
         window.show_error(tr("本版本尚未包含“{0}”功能，请更新到新版本后再试。").format(title))
         return
     session = window.session
+    if session is None or session.state is None:  # the menu works from the first frame; data is not in yet
+        return
     session.flush()
     period = session.period
     profile = session.state.profile

@@ -105,10 +105,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         style_widgets(self)
 
-    @property
-    def body_ready(self) -> bool:
-        return self.session is not None
-
     def ensure_body(self) -> None:
         """Build the task tree, task page and session (once)."""
         if self.session is not None:
@@ -155,8 +151,6 @@ class MainWindow(QMainWindow):
         style_widgets(self.splitter)
         self._connect()
         self.new_period_button.setEnabled(True)
-        if self.session.state is not None:
-            self._loaded()
 
     @property
     def review_page(self) -> ReviewPage:

@@ -66,7 +66,7 @@ class Operations(QObject):
 
     def __init__(self, store: Store | None, executor: Executor | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store  # None until ``open_store`` has run on the worker
+        self.store = store  # None until the start-up op has opened it on the worker
         self.executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="dzdesk-store")
         self._bridge = _Bridge()
         # Direct when emitted on the GUI thread (SyncExecutor), queued from the worker.
@@ -76,15 +76,6 @@ class Operations(QObject):
 
     def op(self, fn: Callable[..., Any], parent: QWidget | None = None) -> Op:
         return Op(self, fn, parent)
-
-    def open_store(self, factory: Callable[[], Store]) -> Op:
-        """An op that opens the store on the worker; queued before any other op, so they all see it."""
-
-        def open_it(_none: None) -> Store:
-            self.store = factory()
-            return self.store
-
-        return self.op(open_it)
 
     @property
     def busy(self) -> bool:

@@ -177,10 +177,6 @@ class Session(QObject):
         if drafts and not self._in_flight:
             self._set_indicator(self._saved_text())
 
-    @property
-    def has_unsaved(self) -> bool:
-        return bool(self._drafts) or self._in_flight > 0
-
     def undo(self) -> None:
         self.flush()
         self.undo_stack.undo()

@@ -56,16 +56,12 @@ class BranchLauncher:
         today = self.today
 
         def open_and_look(_none: None) -> tuple[BranchProfile | None, list[str], PeriodState | None]:
-            from dzdesk.logs import setup_logging
             from dzdesk.periods import current_quarter
 
-            from .app import import_store
+            from .app import import_store, setup_logging_quietly
             from .period_state import load_state
 
-            try:
-                setup_logging(paths.log_dir)
-            except OSError:
-                pass  # a read-only folder: opening the store says so in one sentence
+            setup_logging_quietly(paths)  # a read-only folder: opening the store says so in one sentence
             store: Store = import_store()(paths)
             ops.store = store  # on the worker, before any later queued op runs
             profile, periods = store.profile(), store.periods()

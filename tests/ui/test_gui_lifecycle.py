@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from dzdesk.identity import has_identity, key_is_encrypted
 from dzdesk.store import Store
-from ui import app as app_module
 from ui.app import open_branch_window, prepare_app
 from ui.operations import Operations, SyncExecutor
 from ui.period_dialog import NewPeriodDialog
@@ -192,7 +191,7 @@ def test_committee_and_about_explain_when_missing(make_window, store, messages, 
     extras.open_committee(window.paths, window)
     extras.show_about(window)
     assert "尚未包含上级党委（委员会）模式" in messages.texts("information")[0]
-    assert app_module  # run_gui is importable from the module dzdesk calls
+    assert "尚未包含诊断信息页面" in messages.texts("information")[1]
 
 
 def test_first_run_committee_choice_is_remembered(paths, qtbot, monkeypatch):

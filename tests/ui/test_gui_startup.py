@@ -43,6 +43,10 @@ def test_frame_first_then_the_period(store, paths, qtbot, messages):
     window.show_review()
     window.undo()
     window.new_period()
+    from ui import extras
+
+    extras.make_report(window)  # the File menu's report and export entries, too
+    extras.export_bundle(window)
     assert not window.undo_action.isEnabled()
     gate.set()
     qtbot.waitUntil(lambda: window.session is not None and window.session.state is not None, timeout=10000)

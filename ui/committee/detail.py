@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import shutil
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -33,13 +31,9 @@ STATE_LABELS = {"current": "当前有效", "superseded": "已被替换（存档�
 
 
 def viewing_copy(store: CommitteeStore, sha256: str, name: str) -> Path:
-    """Files are stored by content hash; a viewer needs the original name and type."""
-    folder = Path(tempfile.gettempdir()) / "dzdesk-committee-open" / sha256[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / (Path(name).name or "file")
-    if not target.exists():
-        shutil.copyfile(store.blobs.path(sha256), target)
-    return target
+    from ..extras import copy_for_viewer
+
+    return copy_for_viewer(store.blobs.path(sha256), sha256, name, "dzdesk-committee-open")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
