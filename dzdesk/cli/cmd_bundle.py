@@ -22,8 +22,7 @@ from ..identity import (
     key_is_encrypted,
     restore_identity,
 )
-from ..models import KIND_LABELS
-from ..paths import AppPaths
+from ..paths import AppPaths, resolve_paths
 from ..periods import parse_period
 from ..store import Store
 
@@ -101,7 +100,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = "自评报告 1 份" if bundle.report_member else "无自评报告"
     answers = len(bundle.snapshot["answers"])
     print(f"上报文件有效：签名正确，内容完整未被改动。 / Valid bundle: {args.file}")
-    print(f"党支部：{branch.display_name}（{KIND_LABELS.get(branch.kind, branch.kind)}），上级党组织：{branch.committee}")
+    print(f"党支部：{branch.display_name}（{branch.kind_label}），上级党组织：{branch.committee}")
     print(f"期间：{parse_period(bundle.period).label}（{bundle.period}，第{bundle.revision}版）")
     print(f"得分：{bundle.score:g}　建议等次：{bundle.grade}" + (f"　标记：{'、'.join(bundle.flags)}" if bundle.flags else ""))
     print(f"快照摘要：{bundle.snapshot_digest}")
@@ -113,9 +112,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paths(args: argparse.Namespace) -> AppPaths:
+    """Key commands need only the folders: a damaged database must not block a key backup."""
+    return resolve_paths(getattr(args, "home", None))
+
+
 def cmd_key_show(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        fingerprint = certificate_fingerprint(store.paths)
+    fingerprint = certificate_fingerprint(_paths(args))
     if fingerprint is None:
         raise ValidationError("本机还没有党支部签名密钥。", "No branch signing key on this computer.")
     print(f"签名密钥指纹：{fingerprint}")
@@ -123,8 +126,7 @@ def cmd_key_show(args: argparse.Namespace) -> int:
 
 
 def cmd_key_backup(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        paths = store.paths
+    paths = _paths(args)
     print(BACKUP_WARNING, file=sys.stderr)
     secret = _ask("为备份文件设置口令（至少8个字符）：", "DZDESK_BACKUP_PASSPHRASE")
     if secret is None:
@@ -138,8 +140,7 @@ def cmd_key_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_key_restore(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        paths = store.paths
+    paths = _paths(args)
     secret = _ask("备份文件的口令：", "DZDESK_BACKUP_PASSPHRASE")
     if secret is None:
         raise ValidationError("需要输入备份文件的口令。", "The backup passphrase is required (DZDESK_BACKUP_PASSPHRASE).")

@@ -14,7 +14,3 @@ def name_key(name: str) -> str:
     text = _SPACE.sub("", text)
     return text.removeprefix("中共")
 
-
-def display_name(name: str) -> str:
-    name = (name or "").strip()
-    return name if name.startswith("中共") else f"中共{name}"

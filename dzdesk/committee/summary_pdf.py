@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Spacer
 from ..report.typography import BLOCK_WIDTH, OfficialDocTemplate, Typography, typography
 from ..timeutil import chinese_date
 from . import models as m
+from .overview import grade_counts
 
 CN_NUMBERS = "一二三四五六七八九十"
 
@@ -60,9 +61,7 @@ def write_pdf(
     typo = typography()
     submitted = [r for r in rows if r.submitted]
     missing = [r for r in rows if not r.submitted]
-    counts = {g: 0 for g in m.GRADES} | {"": 0}
-    for r in submitted:
-        counts[r.committee_grade] += 1
+    counts = grade_counts(rows)
     story: list[Flowable] = [typo.para(f"关于{period_label}党支部建设提升行动考核验收结果的通报", "title")]
     if committee:
         story.append(typo.para(f"{committee}所属各党支部：", "addressee"))

@@ -92,3 +92,16 @@ def test_key_backup_refuses_a_short_passphrase(demo_home, tmp_path, monkeypatch,
 def test_key_show_without_identity(tmp_path, capsys):
     assert main(["key", "show", "--home", str(tmp_path / "empty")]) == 1
     assert "还没有党支部签名密钥" in capsys.readouterr().err
+
+
+def test_key_backup_works_when_the_database_is_damaged(tmp_path, monkeypatch, capsys):
+    """The moment a key backup matters most is when the data file is broken."""
+    home = tmp_path / "broken"
+    assert main(["init", "--home", str(home), "--branch", "测试党支部", "--kind", "social",
+                 "--committee", "上级党委", "--secretary", "张三", "--members", "5"]) == 0
+    (home / "dzdesk.sqlite").write_bytes(b"not a database any more" * 100)
+    capsys.readouterr()
+    monkeypatch.setenv("DZDESK_BACKUP_PASSPHRASE", "备份口令 2026")
+    assert main(["key", "backup", "--home", str(home), "-o", str(tmp_path / "key.p12")]) == 0
+    assert (tmp_path / "key.p12").is_file()
+    assert main(["key", "show", "--home", str(home)]) == 0
