@@ -64,6 +64,18 @@ fi
 if frozen "$CLI" --help | grep -q " verify "; then
     expect export "" "$CLI" --home "$H" export --period "$PERIOD" -o "$OUT/branch.dzb"
     expect verify "$PERIOD" "$CLI" verify "$OUT/branch.dzb"
+    # The committee side: import, overview, summary PDF and XLSX (openpyxl without lxml).
+    C="$OUT/committee"
+    expect committee-import "已导入 1" "$CLI" --home "$C" committee import "$OUT/branch.dzb"
+    expect committee-list "已提交 1 个" "$CLI" --home "$C" committee list --period "$PERIOD"
+    expect committee-pdf "已生成" "$CLI" --home "$C" committee summary --period "$PERIOD" -o "$OUT/summary.pdf"
+    expect committee-xlsx "已生成" "$CLI" --home "$C" committee summary --period "$PERIOD" -o "$OUT/summary.xlsx"
+    BRANCH_NAME=$(awk -F'\t' '$1 == "1" {print $2}' "$OUT/committee-list.out")
+    if "$PYTHON" "$PKG/check_summary.py" "$OUT/summary.xlsx" "$BRANCH_NAME" 2> "$OUT/xlsx-check.err"; then
+        pass "summary.xlsx opens with both sheets and the branch ($BRANCH_NAME)"
+    else
+        fail "summary.xlsx"; cat "$OUT/xlsx-check.err"
+    fi
 else
     echo "  skip verify: this build has no 'verify' command yet"
 fi

@@ -175,12 +175,18 @@ class OverviewFilter(QSortFilterProxyModel):
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
         self._text = text.strip().lower()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._end_row_filter_change()
 
     def set_status(self, key: str) -> None:
         self.beginFilterChange()
         self._status = key if key in FILTERS else "all"
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._end_row_filter_change()
+
+    def _end_row_filter_change(self) -> None:
+        if hasattr(self, "endFilterChange"):  # Qt ≥ 6.10
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt 6.9, the last with wheels for glibc 2.28 (the UOS/Kylin build, see packaging/README.md)
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
