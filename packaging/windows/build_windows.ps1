@@ -57,6 +57,16 @@ try {
     if ($help -match " verify ") {
         & $Cli --home $Home_ export --period $period -o "$Home_\branch.dzb"; Check ($LASTEXITCODE -eq 0) "export"
         & $Cli verify "$Home_\branch.dzb"; Check ($LASTEXITCODE -eq 0) "verify"
+        & $Cli --home $Home_ report --period $period -o "$Home_\report.pdf"
+        Check ($LASTEXITCODE -eq 0 -and (Test-Path "$Home_\report.pdf")) "report"
+        # The committee side, including the XLSX that openpyxl writes without lxml in the frozen build.
+        $Committee = Join-Path $Home_ "committee"
+        $out = & $Cli --home $Committee committee import "$Home_\branch.dzb"
+        Check ($LASTEXITCODE -eq 0 -and "$out" -match "已导入 1") "committee import"
+        foreach ($kind in "pdf", "xlsx") {
+            & $Cli --home $Committee committee summary --period $period -o "$Home_\summary.$kind"
+            Check ($LASTEXITCODE -eq 0 -and (Test-Path "$Home_\summary.$kind")) "committee summary .$kind"
+        }
     }
     $gui = Start-Process -FilePath (Join-Path $Bundle "dzdesk.exe") -ArgumentList "--home", "`"$Home_`"" -PassThru
     Start-Sleep -Seconds 8
