@@ -5,30 +5,46 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
-def write_atomically(target: Path, data: bytes, *, prefix: str = ".dzdesk-", mode: int | None = None) -> None:
-    """Temporary file in the same folder (``mode`` set before any byte is written), fsync, rename.
+class ReplaceRefused(PermissionError):
+    """The finished file could not take the target's place (on Windows: the target is open elsewhere)."""
 
-    Nothing is left behind on failure, and the previous file, if any, stays intact.
+
+@contextmanager
+def atomic_path(target: Path, *, prefix: str = ".dzdesk-", suffix: str = ".tmp", mode: int | None = None) -> Iterator[Path]:
+    """A temporary path beside ``target``; what the block writes there replaces ``target`` on success.
+
+    The file is flushed to disk before the rename and ``mode`` is set before any byte is
+    written. On any failure it is removed and ``target`` (if any) stays as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=suffix)
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
         if mode is not None:
             os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
+        yield tmp
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            raise ReplaceRefused(*exc.args) from exc
     except BaseException:
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def write_atomically(target: Path, data: bytes, *, prefix: str = ".dzdesk-", mode: int | None = None) -> None:
+    """Write ``data`` as ``target`` through atomic_path (creating the folder if needed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target, prefix=prefix, mode=mode) as tmp:
+        tmp.write_bytes(data)
 
 
 def fsync_dir(folder: Path) -> None:

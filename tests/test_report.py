@@ -95,7 +95,9 @@ def test_every_task_narrative_rectification_digest_and_fingerprint_are_printed(d
     assert squash("中共合肥智联信息科技有限公司党支部关于党支部建设提升行动的自评报告（2026年第四季度）") in text
     for heading in ("一、基本情况", "二、总体情况", "三、重点任务完成情况", "四、存在问题及整改措施", "五、佐证材料目录"):
         assert heading in text
-    assert "党支部书记（签字）" in text and "（盖章）" in text and "2026年11月28日" in text
+    finalized = date.fromisoformat(store.require("2026Q4").finalized_at[:10])  # the day under the seal
+    assert "党支部书记（签字）" in text and "（盖章）" in text
+    assert f"{finalized.year}年{finalized.month}月{finalized.day}日" in text
 
 
 def test_seed_document_task_texts_are_in_the_report(demo):
@@ -308,7 +310,7 @@ def test_tampered_finalized_data_is_refused(paths, tmp_path):
 
 def test_file_open_in_a_viewer_is_one_clear_sentence(demo, tmp_path, monkeypatch):
     """On Windows a PDF open in a viewer cannot be replaced; the old file and folder stay as they were."""
-    import dzdesk.report as report_module
+    import dzdesk.atomic as atomic_module
 
     store, _, _ = demo
     target = tmp_path / "r.pdf"
@@ -317,7 +319,7 @@ def test_file_open_in_a_viewer_is_one_clear_sentence(demo, tmp_path, monkeypatch
     def locked(src, dst):
         raise PermissionError(13, "The process cannot access the file", str(dst))
 
-    monkeypatch.setattr(report_module.os, "replace", locked)
+    monkeypatch.setattr(atomic_module.os, "replace", locked)
     with pytest.raises(ValidationError) as err:
         write_report(store, "2026Q4", target)
     assert "正被其他程序" in err.value.zh

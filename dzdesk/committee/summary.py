@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from ..atomic import atomic_path
 from ..errors import ValidationError
 from ..periods import parse_period
 from .grading import quota
@@ -44,10 +43,7 @@ def write_summary(store: CommitteeStore, period: str, out: str | Path, today: da
             f"{p.code} 期间还没有收到任何报送包，无法生成通报，请检查期间是否正确。", f"No submissions for {p.code}."
         )
     rects = rectifications(store, p.code, today)
-    fd, tmp_name = tempfile.mkstemp(prefix=".summary-", suffix=suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out, prefix=".summary-", suffix=suffix) as tmp:
         if suffix == ".xlsx":
             from .summary_xlsx import write_xlsx
 
@@ -60,8 +56,4 @@ def write_summary(store: CommitteeStore, period: str, out: str | Path, today: da
                 tmp, committee=committee_name(store, p.code), period_label=p.label, rows=rows, rects=rects,
                 key_changes=changes, quota=quota(store, p.code), deadline=store.deadline(p.code), today=today,
             )
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return out

@@ -14,11 +14,10 @@ handing out a cached report is cheap.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import ReplaceRefused, atomic_path
 from ..errors import ValidationError
 from ..identity import load_identity
 from ..progress import NO_PROGRESS, Progress
@@ -89,26 +88,16 @@ def write_report(
 
 def _write_file(target: Path, pdf: bytes, progress: Progress) -> None:
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".dzdesk-report-", suffix=".pdf.tmp")
+        with atomic_path(target, prefix=".dzdesk-report-", suffix=".pdf.tmp") as tmp:
+            tmp.write_bytes(pdf)
+            progress.check()
+    except ReplaceRefused:
+        raise ValidationError(
+            f"无法覆盖“{target.name}”，该文件可能正被其他程序（如 PDF 阅读器）打开，请关闭后重试，或换一个文件名。",
+            f"Cannot replace '{target.name}'; it may be open in another program.",
+        ) from None
     except PermissionError:
         raise ValidationError(
             f"没有权限在文件夹“{target.parent}”中保存文件，请换一个文件夹。",
             f"No permission to write in '{target.parent}'.",
         ) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pdf)
-            out.flush()
-            os.fsync(out.fileno())
-        progress.check()
-        try:
-            os.replace(tmp, target)
-        except PermissionError:
-            raise ValidationError(
-                f"无法覆盖“{target.name}”，该文件可能正被其他程序（如 PDF 阅读器）打开，请关闭后重试，或换一个文件名。",
-                f"Cannot replace '{target.name}'; it may be open in another program.",
-            ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
