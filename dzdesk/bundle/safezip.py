@@ -66,7 +66,8 @@ def unsafe_name(name: str) -> tuple[str, str] | None:
     """Why a member name could escape a folder or collide on some system, or None if it is safe."""
     if not name:
         return "文件名为空", "empty name"
-    if "\x00" in name or any(unicodedata.category(c) == "Cc" for c in name):
+    plain = name.isascii() and name.isprintable()  # the usual case: no control character, checked at C speed
+    if not plain and ("\x00" in name or any(unicodedata.category(c) == "Cc" for c in name)):
         return "文件名含控制字符", "control characters in name"
     if "\\" in name:
         return "文件名含反斜杠", "backslash in name"
@@ -165,14 +166,23 @@ def _shown(name: str) -> str:
     return name if len(name) <= 80 and name.isascii() and name.isprintable() else printable(name)
 
 
-def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, *, check_crc: bool = True) -> Iterator[bytes]:
+def stream_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, *, check_crc: bool = True, buffer: bytearray | None = None,
+) -> Iterator[bytes | memoryview]:
     """Yield a member's bytes, counting them: never more than ``cap`` or the ratio limit.
 
     ``check_crc=False`` is for callers that check a SHA-256 from the signed manifest
     over the same bytes: the zip's CRC-32 would be a second, weaker pass over them.
+    With a ``buffer``, a stored member is read straight into it (see :func:`_stream_stored`);
+    each chunk is then a view of the buffer, valid until the next one is asked for.
     """
     name = _shown(info.orig_filename)
     limit = min(cap, info.compress_size * MAX_RATIO + RATIO_ALLOWANCE)
+    if buffer is not None and info.compress_type == zipfile.ZIP_STORED and info.compress_size == info.file_size:
+        if info.file_size > limit:
+            raise too_big(name)
+        yield from _stream_stored(zf, info, name, buffer, check_crc)
+        return
     with zip_errors(name), zf.open(info) as member:
         if not check_crc and hasattr(member, "_expected_crc"):
             member._expected_crc = None  # zipfile skips the CRC when it has no expected value
@@ -182,6 +192,52 @@ def stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, *, check
             if count > limit:
                 raise too_big(name)
             yield chunk
+
+
+def _stream_stored(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, buffer: bytearray, check_crc: bool,
+) -> Iterator[memoryview]:
+    """A stored member read from the archive's file into ``buffer``: no decompressor, no fresh memory.
+
+    The local header gets the checks ``zipfile.ZipFile.open`` makes (signature, flags,
+    the name agreeing with the central directory), raising the same exceptions, so
+    :func:`zip_errors` words every failure as before.
+    """
+    view = memoryview(buffer)
+    with zip_errors(name):
+        fp = zf.fp
+        if fp is None:
+            raise ValueError("archive closed")
+        fp.seek(info.header_offset)
+        header = fp.read(LOCAL_HEADER_SIZE)
+        if len(header) != LOCAL_HEADER_SIZE:
+            raise zipfile.BadZipFile("Truncated file header")
+        magic, _, _, flags, _, _, _, _, _, _, name_length, extra_length = struct.unpack(zipfile.structFileHeader, header)
+        if magic != zipfile.stringFileHeader:
+            raise zipfile.BadZipFile("Bad magic number for file header")
+        raw_name = fp.read(name_length)
+        if extra_length:
+            fp.seek(extra_length, os.SEEK_CUR)
+        if info.flag_bits & 0x1:
+            raise RuntimeError(f"File {info.orig_filename!r} is encrypted, password required for extraction")
+        if info.flag_bits & 0x20:
+            raise NotImplementedError("compressed patched data (flag bit 5)")
+        if info.flag_bits & 0x40:
+            raise NotImplementedError("strong encryption (flag bit 6)")
+        if raw_name.decode("utf-8" if flags & 0x800 else "cp437") != info.orig_filename:
+            raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header {raw_name!r} differ.")
+        left, crc = info.file_size, 0
+        while left:
+            count = fp.readinto(view[: min(left, len(view))])
+            if not count:
+                raise EOFError
+            left -= count
+            chunk = view[:count]
+            if check_crc:
+                crc = zlib.crc32(chunk, crc)
+            yield chunk
+        if check_crc and crc != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
 
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:

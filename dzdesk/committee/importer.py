@@ -6,14 +6,20 @@ evidence and report to the file store while hashing them (see staging.py).
 Files are durable before the transaction with the rows that refer to them
 commits, so a crash leaves at most unreferenced files, never a row without
 its files.
+
+Two threads check bundles ahead (:class:`VerifyAhead`) while the calling
+thread records them: hashing, CRC and file I/O release Python's lock, so a
+second core does useful work. Every database decision stays on the calling
+thread, in the order the files were given, so the outcome is the same as one
+bundle after another.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..bundle.types import BUNDLE_SUFFIX, VerifiedBundle
@@ -25,7 +31,11 @@ from .store import CommitteeStore
 
 log = logging.getLogger("dzdesk.committee")
 COMMIT_EVERY = 50
+VERIFY_THREADS = 2
+LOOKAHEAD = 6  # bundles checked ahead of the one being recorded (bounds memory and wasted work on cancel)
+# verify(path, *, sink=...) -> VerifiedBundle, as dzdesk.bundle.verify_bundle
 Verifier = Callable[..., VerifiedBundle]
+Checked = tuple[BundleFiles, VerifiedBundle | None, BaseException | None]
 
 
 def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
@@ -51,35 +61,60 @@ def _default_verifier() -> Verifier:
     return verify_bundle
 
 
-def _takes_sink(verify: Verifier) -> bool:
-    try:
-        return "sink" in inspect.signature(verify).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _copy_after(files: BundleFiles, vb: VerifiedBundle) -> None:
-    """For a verifier that cannot hand over the bytes: read the members again, checking them."""
-    with zipfile.ZipFile(vb.path) as zf:
-        for ev in vb.evidence:
-            with zf.open(ev.member) as stream:
-                files.copy(stream, ev.sha256, ev.size)
-        if vb.report_member:
-            with zf.open(vb.report_member) as stream:
-                files.report_sha256 = files.copy(stream, None)
-
-
-def import_one(store: CommitteeStore, path: Path, verify: Verifier, staging: Staging, sink: bool) -> m.ImportOutcome:
-    """Verify and record one bundle; its files join the batch's pending files only if it was recorded."""
+def check_one(path: Path, verify: Verifier, staging: Staging) -> Checked:
+    """Verify one bundle, its files written to temporary files; on failure they are deleted at once."""
     files = staging.bundle()
     try:
-        vb = verify(path, sink=files) if sink else verify(path)
+        return files, verify(path, sink=files), None
+    except BaseException as exc:  # handed to the recording thread, which decides what it means
+        files.discard()
+        return files, None, exc
+
+
+class VerifyAhead:
+    """Checks bundles on a small thread pool, a few ahead; yields the results in input order."""
+
+    def __init__(self, paths: Sequence[Path], verify: Verifier, staging: Staging) -> None:
+        self._pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="dzdesk-import-verify")
+        self._todo = iter(paths)
+        self._verify, self._staging = verify, staging
+        self._ahead: deque[tuple[Path, Future[Checked]]] = deque()
+        for _ in range(LOOKAHEAD):
+            self._submit()
+
+    def _submit(self) -> None:
+        path = next(self._todo, None)
+        if path is not None:
+            self._ahead.append((path, self._pool.submit(check_one, path, self._verify, self._staging)))
+
+    def __iter__(self) -> Iterator[tuple[Path, Checked]]:
+        while self._ahead:
+            path, future = self._ahead.popleft()
+            self._submit()
+            yield path, future.result()
+
+    def close(self) -> None:
+        """Stop: bundles not started are dropped, those checked but not recorded lose their files."""
+        for _, future in self._ahead:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+        for _, future in self._ahead:
+            if not future.cancelled():
+                future.result()[0].discard()
+        self._ahead.clear()
+
+
+def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Staging) -> m.ImportOutcome:
+    """Record one checked bundle; its files join the batch's pending files only if it was recorded."""
+    files, vb, error = checked
+    try:
+        if error is not None:
+            raise error
+        assert vb is not None
         existing = store.find_submission(vb.signer_fingerprint, vb.period, vb.snapshot_digest)
         if existing is not None:
             files.discard()
             return store.outcome_for_existing(existing, path.name)
-        if not sink:
-            _copy_after(files, vb)
         outcome = store.record_submission(vb, files.report_sha256, looked_up=True)
         staging.keep(files)
         return outcome
@@ -91,7 +126,7 @@ def import_one(store: CommitteeStore, path: Path, verify: Verifier, staging: Sta
         return m.ImportOutcome(path.name, m.REJECTED, reason=exc.zh)
     except Exception as exc:  # a bug or odd file must not stop the other imports
         files.discard()
-        log.exception("import of %s failed", path)
+        log.error("import of %s failed", path, exc_info=exc)
         return m.ImportOutcome(path.name, m.REJECTED, reason=f"文件无法读取或格式不正确（{type(exc).__name__}）。")
     except BaseException:
         files.discard()
@@ -102,10 +137,12 @@ def import_bundles(
     store: CommitteeStore, sources: Iterable[str | Path], *,
     verify: Verifier | None = None, progress: Progress = NO_PROGRESS,
 ) -> m.ImportReport:
-    """Import every bundle named (files or folders); never stops at a bad file."""
+    """Import every bundle named (files or folders); never stops at a bad file.
+
+    ``verify`` must accept ``sink=`` as :func:`dzdesk.bundle.verify_bundle` does.
+    """
     files = bundle_files(list(sources))
     verify = verify or _default_verifier()
-    sink = _takes_sink(verify)
     progress.start(len(files), "正在导入报送包")
     outcomes: list[m.ImportOutcome] = []
     # Each bundle is recorded in its own savepoint (all of it or none of it); the
@@ -114,16 +151,21 @@ def import_bundles(
     # commit the batch's files are made durable. Cancelling keeps what was done.
     cancelled = False
     staging = Staging(store.blobs)
+    ahead: VerifyAhead | None = None
     try:
+        ahead = VerifyAhead(files, verify, staging)
+        checked = iter(ahead)
         for start in range(0, len(files), COMMIT_EVERY):
             try:
                 with store.transaction():
-                    for path in files[start : start + COMMIT_EVERY]:
-                        outcomes.append(import_one(store, path, verify, staging, sink))
+                    for path, result in checked:
+                        outcomes.append(record_one(store, path, result, staging))
                         try:
                             progress.step(label=path.name)
                         except Cancelled:
                             cancelled = True
+                            break
+                        if len(outcomes) - start >= COMMIT_EVERY:
                             break
                     staging.make_durable()
             except BaseException:
@@ -132,5 +174,7 @@ def import_bundles(
             if cancelled:
                 raise Cancelled()
     finally:
+        if ahead is not None:
+            ahead.close()
         staging.close()
     return m.ImportReport(tuple(outcomes))

@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from ..bundle.format import printable
 from ..errors import ValidationError
 from ..models import KIND_LABELS
 from .models import RosterEntry
@@ -53,7 +54,7 @@ def parse_roster(text: str, source: str = "名册") -> list[RosterEntry]:
     cols = {f: _column(header, f) for f in HEADERS}
     if cols["name"] is None or cols["kind"] is None:
         raise ValidationError(
-            f"{source}第1行应为表头 name,kind,secretary（或 党支部名称,类型,书记），实际为“{','.join(header)[:60]}”。",
+            f"{source}第1行应为表头 name,kind,secretary（或 党支部名称,类型,书记），实际为“{printable(','.join(header), 60)}”。",
             "The roster's first row must be the header name,kind,secretary.",
         )
     entries: list[RosterEntry] = []
@@ -69,13 +70,13 @@ def parse_roster(text: str, source: str = "名册") -> list[RosterEntry]:
         kind = KIND_ALIASES.get(kind_text) or KIND_ALIASES.get(kind_text.lower())
         if kind is None:
             raise ValidationError(
-                f"{source}第{line}行的类型“{kind_text}”无法识别，应为 非公企业、社会组织 或 机关事业单位。",
+                f"{source}第{line}行的类型“{printable(kind_text, 40)}”无法识别，应为 非公企业、社会组织 或 机关事业单位。",
                 f"Roster line {line}: unknown kind '{kind_text}'.",
             )
         key = name_key(name)
         if key in seen:
             raise ValidationError(
-                f"{source}第{line}行的党支部“{name}”与第{seen[key]}行重复。", f"Roster line {line}: duplicate name."
+                f"{source}第{line}行的党支部“{printable(name)}”与第{seen[key]}行重复。", f"Roster line {line}: duplicate name."
             )
         seen[key] = line
         entries.append(RosterEntry(name=name, kind=kind, secretary=cell("secretary")))

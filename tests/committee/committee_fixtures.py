@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from dzdesk.bundle import export_bundle, verify_bundle
-from dzdesk.bundle.types import BundleEvidence, VerifiedBundle
+from dzdesk.bundle.manifest import Entry
+from dzdesk.bundle.types import BundleError, BundleEvidence, VerifiedBundle
 from dzdesk.committee.store import CommitteeStore
 from dzdesk.identity import create_identity, fingerprint_of
 from dzdesk.models import Answer, BranchProfile, Rectification
@@ -100,11 +101,35 @@ class FakeBundles:
         )
         return path
 
-    def verify(self, path: Path, progress: object = None) -> VerifiedBundle:
+    def verify(self, path: Path, progress: object = None, *, sink: object = None) -> VerifiedBundle:
+        """Like verify_bundle: hands the evidence and report to ``sink`` while hashing them."""
         vb = self.made.get(Path(path))
         if vb is None:  # anything this factory did not make goes to the real verifier
-            return verify_bundle(path)
+            return verify_bundle(path, sink=sink)
+        if sink is not None:
+            with zipfile.ZipFile(path) as zf:
+                for ev in vb.evidence:
+                    _hand_over(zf, sink, Entry(ev.member, "evidence", ev.size, ev.sha256))
+                report = zf.read(vb.report_member)
+                _hand_over(zf, sink, Entry(vb.report_member, "report", len(report), hashlib.sha256(report).hexdigest()))
         return vb
+
+
+def _hand_over(zf: zipfile.ZipFile, sink, entry: Entry) -> None:
+    """Copy one member to the sink while hashing it; a member that does not match is refused, as verify_bundle does."""
+    out = sink(entry)
+    digest = hashlib.sha256()
+    try:
+        with zf.open(entry.path) as member:
+            while chunk := member.read(65536):
+                digest.update(chunk)
+                if out is not None:
+                    out.write(chunk)
+    finally:
+        if out is not None:
+            out.close()
+    if digest.hexdigest() != entry.sha256:
+        raise BundleError(f"“{entry.path}”的内容与清单记录的哈希值不符，文件已被改动或损坏。", "Member does not match.")
 
 
 @pytest.fixture

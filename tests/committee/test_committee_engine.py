@@ -224,17 +224,15 @@ def test_cancel_keeps_what_was_imported(committee, fake_bundles):
 
     for i in range(5):
         fake_bundles.make(f"第{i}党支部")
-    progress = Progress()
-    seen = []
 
-    def verify(path, progress_=None):
-        seen.append(path)
-        if len(seen) == 3:
-            progress.cancel()
-        return fake_bundles.verify(path)
+    class CancelAtThird(Progress):  # the person presses 取消 while the third bundle is being recorded
+        def step(self, amount: int = 1, label: str | None = None) -> None:
+            if self.done == 2:
+                self.cancel()
+            super().step(amount, label)
 
     with pytest.raises(Cancelled):
-        import_bundles(committee, [fake_bundles.folder], verify=verify, progress=progress)
+        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelAtThird())
     assert len(committee.submissions("2026Q4")) == 3
     committee.close()
     reopened = CommitteeStore(committee.paths)
@@ -261,12 +259,12 @@ def test_roster_parser_never_fails_with_anything_but_a_sentence(text):
         assert entries and all(e.name and e.kind in ("nonpublic", "social", "organ") for e in entries)
 
 
-def test_a_bundle_that_changes_after_verification_leaves_nothing(committee, fake_bundles):
+def test_a_bundle_whose_evidence_does_not_match_leaves_nothing(committee, fake_bundles):
     import zipfile
 
     path = fake_bundles.make("甲公司党支部")
     vb = fake_bundles.made[path]
-    with zipfile.ZipFile(path, "w") as zf:  # swapped on the stick between verify and copy
+    with zipfile.ZipFile(path, "w") as zf:  # swapped on the stick after the factory made it
         zf.writestr(vb.evidence[0].member, b"different bytes")
         zf.writestr("report.pdf", b"%PDF")
     [outcome] = _import(committee, fake_bundles, path).outcomes

@@ -19,6 +19,7 @@ from dzdesk.bundle import verify_bundle
 from dzdesk.committee import models as m
 from dzdesk.committee.importer import import_bundles
 from dzdesk.errors import StoreError
+from dzdesk.store.blobs import BlobStore
 
 SHARED = b"\x89PNG shared photo of the joint activity " * 2000  # both branches attach this same file
 
@@ -175,57 +176,88 @@ def test_a_disk_error_stops_the_import_and_saves_nothing_of_the_batch(committee,
     assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.IMPORTED]
 
 
-def test_the_writer_thread_survives_a_failing_file_and_reports_it(tmp_path):
-    from dzdesk.committee.staging import FileWriter
-
-    writer = FileWriter()
-    try:
-        broken = tmp_path / "readonly.bin"
-        broken.write_bytes(b"")
-        good = tmp_path / "good.bin"
-        with open(broken, "rb") as cannot_write, open(good, "wb") as out:
-            for chunk in (b"a" * 10, b"b" * 10):
-                writer.put("write", cannot_write, chunk)
-                writer.put("write", out, chunk)
-            writer.put("close", cannot_write)
-            writer.put("close", out)
-            with pytest.raises(StoreError, match="写入佐证材料失败"):
-                writer.wait()
-        assert good.read_bytes() == b"a" * 10 + b"b" * 10
-        writer.wait()  # reported once; the thread still works
-    finally:
-        writer.stop()
-
-
-def test_temporary_files_are_created_by_the_writer_exclusively(tmp_path):
-    from dzdesk.committee.staging import Staging
-    from dzdesk.store.blobs import BlobStore
+def test_temporary_files_are_created_exclusively_and_privately(tmp_path):
+    from dzdesk.committee.staging import Staging, discard
 
     staging = Staging(BlobStore(tmp_path / "files"))
     try:
-        full, full_tmp = staging.new_temp()
-        empty, empty_tmp = staging.new_temp()
+        full, empty = staging.new_temp(), staging.new_temp()
+        full_tmp, empty_tmp = full.path, empty.path
         assert full_tmp != empty_tmp and full_tmp.parent == empty_tmp.parent == tmp_path / "files"
         assert full_tmp.name.startswith(".incoming-")
         for chunk in (b"a" * 10, b"b" * 5):
             full.write(chunk)
         full.close()
         empty.close()  # a member of 0 bytes still becomes a (flushed) file
-        staging.writer.wait()
+        for temp in (full, empty):
+            temp.done.wait()
+            assert temp.error is None
         assert full_tmp.read_bytes() == b"a" * 10 + b"b" * 5
         assert empty_tmp.read_bytes() == b""
         if os.name != "nt":
             assert stat.S_IMODE(full_tmp.stat().st_mode) == 0o600  # private, as tempfile.mkstemp made them
 
-        clash, clash_tmp = staging.new_temp()
+        clash = staging.new_temp()
+        clash_tmp = clash.path
         clash_tmp.write_bytes(b"someone else's file")  # never overwritten, even if a name came up twice
         clash.write(b"new content")
         clash.close()
-        with pytest.raises(StoreError, match="写入佐证材料失败"):
-            staging.writer.wait()
+        clash.done.wait()
+        assert isinstance(clash.error, FileExistsError)
         assert clash_tmp.read_bytes() == b"someone else's file"
-        staging.discard([full_tmp, empty_tmp])
+        discard([full, empty, clash])  # the clashing file is not ours: it stays
         assert not full_tmp.exists() and not empty_tmp.exists()
+        assert clash_tmp.read_bytes() == b"someone else's file"
+    finally:
+        staging.close()
+
+
+def test_a_failing_file_is_reported_before_the_commit_and_the_others_are_written(tmp_path, monkeypatch):
+    from dzdesk.committee.staging import Staging
+
+    staging = Staging(BlobStore(tmp_path / "files"))
+    try:
+        real_fsync = os.fsync
+        failing = []
+
+        def fsync(fd: int) -> None:
+            if os.fstat(fd).st_ino in failing:
+                raise OSError(5, "Input/output error")
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+        bad, good = staging.new_temp(), staging.new_temp()
+        bad.write(b"a" * 10)
+        failing.append(bad.path.stat().st_ino)
+        good.write(b"b" * 10)
+        bad.close()
+        good.close()
+        staging.pending = {"0" * 64: bad, "1" * 64: good}
+        with pytest.raises(StoreError, match="写入佐证材料失败"):
+            staging.make_durable()
+        assert good.done.is_set() and good.error is None and good.path.read_bytes() == b"b" * 10
+        assert not staging.blobs.path("1" * 64).exists()  # nothing renamed while a file of the batch failed
+        staging.abandon()  # the batch does not commit: both temporary files go
+        assert not bad.path.exists() and not good.path.exists()
+    finally:
+        staging.close()
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 - 7])
+def test_files_of_any_size_are_written_exactly(tmp_path, size):
+    """Chunks of any size, as stored and deflated members give them: every file comes out byte for byte."""
+    from dzdesk.committee.staging import Staging
+
+    data = os.urandom(size)
+    staging = Staging(BlobStore(tmp_path / "files"))
+    try:
+        temp = staging.new_temp()
+        for start in range(0, size, 300_001):  # odd chunk sizes, as a deflated member gives them
+            temp.write(memoryview(data)[start : start + 300_001])
+        temp.close()
+        temp.done.wait()
+        assert temp.error is None
+        assert temp.path.read_bytes() == data
     finally:
         staging.close()
 

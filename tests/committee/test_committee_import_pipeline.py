@@ -1,0 +1,155 @@
+"""Import checks bundles ahead on worker threads; the outcome must be that of one bundle after another.
+
+Covers: the same outcomes as importing file by file (revisions, late older
+revisions, key-change holds, duplicates), a bad bundle in the middle of a
+batch, cancelling mid-run, and a database failure stopping the run with every
+worker thread shut down.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
+
+from dzdesk.committee import importer
+from dzdesk.committee import models as m
+from dzdesk.committee.importer import import_bundles
+from dzdesk.committee.store import CommitteeStore
+from dzdesk.errors import StoreError
+from dzdesk.paths import resolve_paths
+from dzdesk.progress import Cancelled, Progress
+
+
+def _import_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("dzdesk-import")]
+
+
+def _files(store: CommitteeStore) -> list[Path]:
+    root = store.blobs.root
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _referenced(store: CommitteeStore) -> set[Path]:
+    """The files the committed rows refer to (every state: history keeps its files)."""
+    wanted = set()
+    for sub in store.submissions(states=("current", "superseded", "held", "declined")):
+        wanted.add(store.blobs.path(sub.report_sha256))
+        wanted |= {store.blobs.path(e["sha256"]) for e in store.evidence(sub.id)}
+    return wanted
+
+
+def _states(store: CommitteeStore) -> list[tuple[str, int, str, str]]:
+    subs = store.submissions(states=("current", "superseded", "held", "declined"))
+    return sorted((s.branch_name, s.revision, s.bundle_name, s.state) for s in subs)
+
+
+def _outcome_rows(report: m.ImportReport) -> list[tuple[str, str, str, int, str]]:
+    return [(o.file, o.outcome, o.branch, o.revision, o.reason) for o in report.outcomes]
+
+
+@pytest.fixture
+def tangled(fake_bundles):
+    """A folder whose outcomes depend on order: revisions of one branch, a late older one, a new key, a copy."""
+    fb = fake_bundles
+    fb.make("甲公司党支部", revision=1, done=12, partial=7, file="01.dzb")
+    fb.make("甲公司党支部", revision=2, done=16, generated_at="2026-12-21T10:00:00.000+08:00", file="02.dzb")
+    fb.make("乙协会党支部", revision=1, kind="social", file="03.dzb")
+    fb.make("甲公司党支部", revision=3, done=19, generated_at="2026-12-22T10:00:00.000+08:00", file="04.dzb")
+    fb.make("甲公司党支部", revision=1, done=9, file="05.dzb")  # an older export arriving late
+    fb.make("乙协会党支部", revision=2, key=fb.new_key(), file="06.dzb")  # same name, another key: held
+    shutil.copy(fb.folder / "03.dzb", fb.folder / "07.dzb")
+    fb.made[fb.folder / "07.dzb"] = fb.made[fb.folder / "03.dzb"]  # the same bundle twice: already had
+    (fb.folder / "08.dzb").write_bytes(b"PK\x03\x04 truncated on the stick")
+    for i in range(9, 16):
+        fb.make(f"第{i}党支部", file=f"{i:02d}.dzb", evidence_bytes=3000 + i)
+    return fb
+
+
+def test_a_folder_gives_the_outcomes_of_one_file_after_another(committee, tangled, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "COMMIT_EVERY", 4)  # several batches, bundles checked across their ends
+    report = import_bundles(committee, [tangled.folder], verify=tangled.verify)
+
+    with CommitteeStore(resolve_paths(tmp_path / "one-by-one"), actor="委员甲") as single:
+        one_by_one = [import_bundles(single, [path], verify=tangled.verify).outcomes[0]
+                      for path in sorted(tangled.folder.glob("*.dzb"))]
+        assert _outcome_rows(report) == _outcome_rows(m.ImportReport(tuple(one_by_one)))
+        assert _states(committee) == _states(single)
+    got = {o.file: o.outcome for o in report.outcomes}
+    assert [got[f] for f in ("01.dzb", "02.dzb", "04.dzb", "05.dzb")] == [m.IMPORTED, m.REPLACED, m.REPLACED, m.OLDER]
+    assert (got["06.dzb"], got["07.dzb"], got["08.dzb"]) == (m.HELD, m.ALREADY, m.REJECTED)
+    assert set(_files(committee)) == _referenced(committee)
+    assert _import_threads() == []
+
+
+def test_a_bad_bundle_in_the_middle_of_a_batch_leaves_only_its_neighbours(committee, real_branches, tmp_path):
+    rb = real_branches
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    for i in (1, 2, 3):
+        store, _ = rb.build(tmp_path, i)
+        rb.export(store, folder / f"{i}.dzb")
+        store.close()
+    middle = folder / "2.dzb"
+    data = middle.read_bytes()
+    middle.write_bytes(data[: len(data) // 2])  # copied off the stick halfway
+    report = import_bundles(committee, [folder])
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.REJECTED, m.IMPORTED]
+    assert "截断" in report.outcomes[1].reason
+    assert sorted(s.bundle_name for s in committee.submissions("2026Q4")) == ["1.dzb", "3.dzb"]
+    assert set(_files(committee)) == _referenced(committee)
+    assert not [p for p in _files(committee) if p.name.startswith(".incoming-")]
+
+
+def test_cancel_keeps_the_committed_bundles_and_no_staged_files(committee, fake_bundles, monkeypatch):
+    monkeypatch.setattr(importer, "COMMIT_EVERY", 3)
+    for i in range(12):
+        fake_bundles.make(f"第{i:02d}党支部", file=f"{i:02d}.dzb", evidence_bytes=2000 + i)
+
+    class CancelAtFifth(Progress):
+        def step(self, amount: int = 1, label: str | None = None) -> None:
+            if self.done == 4:
+                self.cancel()  # the person presses 取消 while bundle 5 is recorded; 6 and more are checked ahead
+            super().step(amount, label)
+
+    with pytest.raises(Cancelled):
+        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelAtFifth())
+    assert _import_threads() == []
+    committee.close()
+    with CommitteeStore(committee.paths) as reopened:
+        assert sorted(s.bundle_name for s in reopened.submissions("2026Q4")) == [f"{i:02d}.dzb" for i in range(5)]
+        files = _files(reopened)
+        assert not [p for p in files if p.name.startswith(".incoming-")]  # those checked ahead were deleted
+        assert set(files) == _referenced(reopened)
+
+
+def test_a_full_database_stops_the_run_and_every_worker_thread(committee, fake_bundles):
+    for i in range(20):
+        fake_bundles.make(f"第{i:02d}党支部", file=f"{i:02d}.dzb")
+    pages = committee.db.execute("PRAGMA page_count").fetchone()[0]
+    committee.db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreError) as info:
+        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
+    assert "磁盘空间已满" in info.value.zh
+    assert _import_threads() == []
+    assert _files(committee) == []  # the bundles checked ahead lost their temporary files
+    committee.db.execute("PRAGMA max_page_count = 1073741823")
+    assert committee.submissions(states=("current", "superseded", "held")) == []
+
+
+def test_a_verifier_crash_is_one_rejection_not_a_stopped_run(committee, fake_bundles):
+    for i in range(4):
+        fake_bundles.make(f"第{i}党支部", file=f"{i}.dzb")
+
+    def verify(path, progress=None, *, sink=None):
+        if path.name == "1.dzb":
+            raise RuntimeError("a bug in a checker")
+        return fake_bundles.verify(path, sink=sink)
+
+    report = import_bundles(committee, [fake_bundles.folder], verify=verify)
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.REJECTED, m.IMPORTED, m.IMPORTED]
+    assert "RuntimeError" in report.outcomes[1].reason
+    assert set(_files(committee)) == _referenced(committee)
