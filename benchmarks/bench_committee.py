@@ -8,7 +8,9 @@
    compared with the lower of the two; the median ratio over the runs is the
    figure.
    Printed with a breakdown: verify_bundle alone, and copying the bytes once
-   with one fsync per file, over the same files. Import checks bundles on two
+   with one fsync per file, over the same files; and, after each import, the
+   disk's own floor: writing the same bytes into one file with one fsync (the
+   least any importer that stores the evidence durably must wait for). Import checks bundles on two
    threads while the calling thread records them, so it also prints, right
    before each import, how much of a second core there was: the floor's
    SHA-256 pass split between two threads, against one (about 2x on an idle
@@ -161,6 +163,24 @@ def durable_copy_floor(files: list[Path], target: Path) -> float:
     return time.perf_counter() - start
 
 
+def durable_write_floor(files: list[Path], target: Path) -> float:
+    """Every byte written once into ONE file with ONE fsync: the least time any importer that keeps a
+    durable copy of the bundles' contents must wait for the disk (its best case: sequential, no metadata)."""
+    buffer = bytearray(1024 * 1024)
+    view = memoryview(buffer)
+    os.sync()
+    start = time.perf_counter()
+    with open(target, "wb", buffering=0) as dst:
+        for path in files:
+            with open(path, "rb", buffering=0) as src:
+                while n := src.readinto(buffer):
+                    dst.write(view[:n])
+        os.fsync(dst.fileno())
+    elapsed = time.perf_counter() - start
+    target.unlink()
+    return elapsed
+
+
 def verify_only(files: list[Path]) -> float:
     from dzdesk.bundle import verify_bundle
 
@@ -186,7 +206,7 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
         # The floor may still drift (CPU frequency, other jobs on a shared machine): it is measured
         # right before and right after every import, and each import is compared with the lower
         # (stricter) of the two.
-        runs, ratios, floors, second_core = [], [], [], []
+        runs, ratios, floors, second_core, disks = [], [], [], [], []
         for n in range(repeat):
             before = floor_now(files)
             second_core.append(two_core_speedup(files, before))
@@ -204,16 +224,21 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
             floor = min(before, after)
             floors.append(floor)
             ratios.append(runs[-1] / floor)
+            disks.append(durable_write_floor(files, root / "disk-floor.bin"))
             print(f"import {count} bundles, run {n + 1}: {runs[-1]:.2f} s ({total / 1e6 / runs[-1]:.0f} MB/s); "
                   f"floor before {before:.2f} s, after {after:.2f} s; ratio {ratios[-1]:.2f}x against {floor:.2f} s; "
                   f"importing the same folder again (all already had): {reimport:.2f} s; "
-                  f"second core just before: {second_core[-1]:.2f}x")
+                  f"second core just before: {second_core[-1]:.2f}x; the disk alone (same bytes, one file, "
+                  f"one fsync) {disks[-1]:.2f} s = {disks[-1] / floor:.2f}x floor, import = {runs[-1] / disks[-1]:.2f}x that")
         floor = min(floors)
         print(f"SHA-256 floor over the same bytes (best of 3, before and after each import): "
               f"{min(floors):.2f}-{max(floors):.2f} s ({total / 1e6 / floor:.0f} MB/s at best)")
         median = statistics.median(ratios)
         print(f"ratio import / floor (each run against the lower floor around it): median {median:.2f}x "
               f"(best {min(ratios):.2f}x, worst {max(ratios):.2f}x) (target <= 3x) {'OK' if median <= 3 else 'OVER'}")
+        print(f"the disk alone, writing the same bytes durably (one file, one fsync, right after each import): "
+              f"{', '.join(f'{d / f:.2f}x' for d, f in zip(disks, floors, strict=True))} the floor; "
+              f"median import / disk alone {statistics.median(r / d for r, d in zip(runs, disks, strict=True)):.2f}x")
         print(f"second core available just before each import: SHA-256 on two threads "
               f"{', '.join(f'{x:.2f}x' for x in second_core)} faster than on one (2.00x = an idle second core)")
         verify = verify_only(files)
