@@ -248,3 +248,16 @@ def test_branch_gui_menu_entry_opens_committee_mode(qtbot, paths):
     assert isinstance(win, CommitteeWindow) and win.isVisible()
     assert win.model.rowCount() == 0 and "导入文件夹" in win.statusBar().currentMessage()
     assert paths.committee_db.is_file()
+
+
+def test_closing_with_an_edited_period_box_does_not_touch_the_closed_database(window, filled):
+    """An editable combo box reports ``activated`` when text typed to match another item loses focus,
+    which closing the window does: that must not reach the closed committee database."""
+    box = window.period_box
+    other = next(box.itemText(i) for i in range(box.count()) if i != box.currentIndex())
+    box.lineEdit().setText(other)  # typed, not chosen
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.close()
+    box.lineEdit().editingFinished.emit()  # the focus leaving the box as the window goes away
+    with pytest.raises(Exception, match="closed"):
+        filled.roster()  # closed; pytest-qt fails the test if refresh() had raised in the slot

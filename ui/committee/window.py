@@ -313,6 +313,10 @@ class CommitteeWindow(QMainWindow):
             event.ignore()
             return
         self.worker.shutdown()
+        # An edited period box reports "activated" when it loses focus on closing: nothing may
+        # reach the database after this point.
+        self.period_box.blockSignals(True)
+        self.period_box.lineEdit().blockSignals(True)
         self.store.close()
         super().closeEvent(event)
 
