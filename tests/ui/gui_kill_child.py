@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -18,12 +19,17 @@ from ui.app import open_branch_window, prepare_app  # noqa: E402
 def main() -> None:
     paths = resolve_paths(sys.argv[1])
     text = sys.argv[2]
+    today = date.fromisoformat(sys.argv[3])  # the test's period is "current" whatever the clock says
     app, settings = prepare_app(paths)
-    window = open_branch_window(paths, settings)  # the real single-thread executor
+    window = open_branch_window(paths, settings, today=today)  # the real single-thread executor
     window.show()
+    deadline = time.monotonic() + 30
     while window.session.state is None:  # the period loads on the store thread
         app.processEvents()
         time.sleep(0.01)
+        if time.monotonic() > deadline:
+            print("TIMEOUT loading the period", flush=True)
+            return
     editor = window.task_page.narrative
     editor.setFocus()
     for char in text:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -34,11 +35,12 @@ def test_killed_process_keeps_what_the_indicator_said_was_saved(store, paths, db
     env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
     store.ensure_assessment(PERIOD)
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("gui_kill_child.py")), str(paths.data_dir), text],
+        [sys.executable, str(Path(__file__).with_name("gui_kill_child.py")), str(paths.data_dir), text, "2026-11-28"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
     )
     try:
-        line = child.stdout.readline()
+        ready, _, _ = select.select([child.stdout], [], [], 60)  # a stuck child fails the test, never hangs it
+        line = child.stdout.readline() if ready else "no answer from the child within 60 s"
         assert line.startswith("SAVED 已自动保存"), line + child.stderr.read() if not line else line
     finally:
         child.send_signal(signal.SIGKILL)
