@@ -129,6 +129,10 @@ EOF
     }
     shot "$H" "$OUT/frozen-gui-main-nofonts.png"
     shot "$OUT/fresh" "$OUT/frozen-gui-setup-nofonts.png"
+    if [ -f "$OUT/committee/committee.sqlite" ]; then  # committee mode on the folder the CLI imported into
+        printf '{"mode": "committee"}' > "$OUT/committee/settings.json"
+        shot "$OUT/committee" "$OUT/frozen-gui-committee-nofonts.png"
+    fi
     kill $XVFB 2>/dev/null || true
     trap - EXIT
 
