@@ -2,10 +2,12 @@
 
 ``Operations`` owns ONE single-thread executor, so writes are serialized and
 only that thread touches the store. ``op(fn)`` returns a :class:`Op`; configure
-``success``/``failure``/``progress`` and call :meth:`Op.run`. ``fn`` receives the
-store (and a :class:`Progress` when asked) and must never touch widgets; its
-result comes back on the GUI thread through a queued signal. Tests pass
-``SyncExecutor`` so everything happens inline.
+``success``/``failure``/``with_progress``/``blocking`` and call :meth:`Op.run`.
+``fn`` receives the store (and a :class:`Progress` when asked) and must never
+touch widgets; its result comes back on the GUI thread through a queued signal.
+The "store" is whatever the caller passes: the branch ``Store`` or the
+committee's ``CommitteeStore``. Tests pass ``SyncExecutor`` so everything
+happens inline.
 """
 
 from __future__ import annotations
@@ -44,12 +46,13 @@ class SyncExecutor(Executor):
         return future
 
 
-def error_text(exc: BaseException) -> str:
-    """The one Chinese sentence a person sees for a failure."""
+def error_text(exc: BaseException, cancelled: str | None = None) -> str:
+    """The one Chinese sentence a person sees for a failure; ``cancelled`` replaces the default
+    cancel sentence for work that keeps what it finished before the cancel."""
     if isinstance(exc, DzdeskError):
         return exc.zh
     if isinstance(exc, Cancelled):
-        return tr("已取消，未写入任何内容。")
+        return cancelled or tr("已取消，未写入任何内容。")
     if isinstance(exc, OSError):
         return tr("读写文件失败（{0}），请检查磁盘空间和文件权限后重试。").format(exc.strerror or type(exc).__name__)
     return tr("程序内部错误（{0}），详情已写入日志文件。您可以继续使用，已保存的内容不受影响。").format(type(exc).__name__)
@@ -79,7 +82,8 @@ class Operations(QObject):
 
     @property
     def busy(self) -> bool:
-        return any(not f.done() for f in self._pending)
+        """Work is queued, running, or finished but its result not yet delivered."""
+        return bool(self._pending)
 
     def _submit(self, op: Op) -> Future:
         future = self.executor.submit(self._call, op)
@@ -129,6 +133,9 @@ class Op:
         self.progress_obj: Progress | None = None
         self._label = ""
         self._cancellable = False
+        self._counts = False
+        self.cancelled_text: str | None = None
+        self._blocked: QWidget | None = None
         self._dialog: QProgressDialog | None = None
         self._timer: QTimer | None = None
         self._started = 0.0
@@ -141,14 +148,31 @@ class Op:
         self._failure = fn
         return self
 
-    def with_progress(self, label: str, cancellable: bool = False) -> Op:
+    def with_progress(
+        self, label: str, cancellable: bool = False, *, cancelled_text: str | None = None, counts: bool = False
+    ) -> Op:
+        """Show a progress dialog if the work lasts over half a second.
+
+        ``cancelled_text`` is the sentence shown when the person cancels (default: nothing was
+        written); ``counts`` appends "（done/total）" to the label.
+        """
         self.progress_obj = Progress(label=label)
         self._label = label
         self._cancellable = cancellable
+        self._counts = counts
+        self.cancelled_text = cancelled_text
+        return self
+
+    def blocking(self, widget: QWidget) -> Op:
+        """Disable ``widget`` until the result is delivered, so nothing it offers can reach the
+        store while the worker uses it."""
+        self._blocked = widget
         return self
 
     def run(self) -> Future:
         self._started = time.monotonic()
+        if self._blocked is not None:
+            self._blocked.setEnabled(False)
         if self.progress_obj is not None:
             self._timer = QTimer()
             self._timer.setInterval(100)
@@ -183,8 +207,11 @@ class Op:
         self._dialog.setMaximum(min(total, 2**31 - 1) if total else 0)
         if total:
             self._dialog.setValue(int(min(progress.done, total) * (min(total, 2**31 - 1) / total)))
-        if progress.label:
-            self._dialog.setLabelText(progress.label)
+        label = progress.label
+        if self._counts and total:
+            label += f"（{progress.done}/{total}）"
+        if label:
+            self._dialog.setLabelText(label)
 
     def _finish(self, future: Future) -> None:
         if self._timer is not None:
@@ -193,6 +220,8 @@ class Op:
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
+        if self._blocked is not None:
+            self._blocked.setEnabled(True)
         exc = future.exception()
         if exc is None:
             if self._success is not None:
@@ -203,4 +232,4 @@ class Op:
         if self._failure is not None:
             self._failure(exc)
         elif self.ops.on_error is not None:
-            self.ops.on_error(error_text(exc))
+            self.ops.on_error(error_text(exc, self.cancelled_text))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
 from dzdesk.committee import models as m
 from dzdesk.committee.grading import set_grade
@@ -15,7 +20,7 @@ from ui.committee.detail import BranchDetail, viewing_copy
 from ui.committee.dialogs import ImportReportDialog, KeyChangesDialog
 from ui.committee.grade_dialog import GradeDialog
 from ui.committee.model import ROW_ROLE, OverviewFilter, OverviewModel
-from ui.committee.window import CommitteeWindow, open_committee_window
+from ui.committee.window import IMPORT_CANCELLED, CommitteeWindow, open_committee_window
 from ui.operations import SyncExecutor
 
 PERIOD = "2026Q4"
@@ -224,7 +229,7 @@ def test_failed_background_work_says_one_sentence_and_reenables(window, tmp_path
                         lambda *a, **k: (str(tmp_path / "nope" / "x.pdf"), ""))
     window.export_summary()
     assert said == [f"输出文件夹“{tmp_path / 'nope'}”不存在。"]
-    assert window.isEnabled() and not window.worker.busy
+    assert window.isEnabled() and not window.ops.busy
 
 
 def test_branch_text_is_never_rendered_as_markup(qtbot, committee, fake_bundles):
@@ -261,3 +266,42 @@ def test_closing_with_an_edited_period_box_does_not_touch_the_closed_database(wi
     box.lineEdit().editingFinished.emit()  # the focus leaving the box as the window goes away
     with pytest.raises(Exception, match="closed"):
         filled.roster()  # closed; pytest-qt fails the test if refresh() had raised in the slot
+
+
+def test_import_on_a_worker_disables_the_window_shows_late_progress_and_cancels(qtbot, committee, fake_bundles, monkeypatch):
+    """The real worker thread: the window is disabled while the import runs, the progress dialog
+    (with counts and a working cancel button) appears only after half a second, closing is refused
+    while busy, and a cancel keeps what was imported, says so in one sentence and re-enables."""
+    for i in range(12):
+        fake_bundles.make(f"第{i + 1:02d}党支部")
+
+    def slow_verify(path, progress=None, *, sink=None):
+        time.sleep(0.12)
+        return fake_bundles.verify(path, progress, sink=sink)
+
+    monkeypatch.setattr("ui.committee.window.import_bundles", functools.partial(import_bundles, verify=slow_verify))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    win = CommitteeWindow(committee, executor=ThreadPoolExecutor(max_workers=1))
+    qtbot.addWidget(win)
+    win.show()
+    win.period_box.setCurrentText(PERIOD)
+    win.import_paths([fake_bundles.folder])
+    assert not win.isEnabled() and win.ops.busy
+    qtbot.wait(200)
+    assert not win.findChildren(QProgressDialog)  # no flash for short work
+    closing = QCloseEvent()
+    win.closeEvent(closing)
+    assert not closing.isAccepted()  # closing waits for the running import
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in win.findChildren(QProgressDialog)), timeout=3000)
+    [dialog] = win.findChildren(QProgressDialog)
+    qtbot.waitUntil(lambda: "/12）" in dialog.labelText(), timeout=3000)
+    [cancel] = dialog.findChildren(QPushButton)
+    assert cancel.text() == "取消" and cancel.isEnabled()
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.ops.busy, timeout=5000)
+    assert warned == [IMPORT_CANCELLED]
+    assert win.isEnabled()
+    kept = sum(r.submitted for r in overview_rows(committee, PERIOD))
+    assert 0 < kept < 12 and win.model.rowCount() == kept  # imported before the cancel: kept and shown
+    win.ops.shutdown()

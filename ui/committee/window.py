@@ -1,8 +1,8 @@
 """The committee window: a period's branches in one table, with import, grading and summary.
 
-Imports and summaries run on a worker thread while the window is disabled, so
-the one database connection is never used from two threads at once. Tests
-pass an executor that runs the work inline.
+Imports and summaries run through ``ui.operations`` (one worker thread) while
+the window is disabled, so the one database connection is never used from two
+threads at once. Tests pass an executor that runs the work inline.
 """
 
 from __future__ import annotations
@@ -41,11 +41,13 @@ from dzdesk.paths import AppPaths
 from dzdesk.periods import current_quarter, parse_period
 from dzdesk.progress import Progress
 
-from .background import BackgroundWork
+from ..operations import Operations
 from .detail import BranchDetail
 from .dialogs import ImportReportDialog, KeyChangesDialog
 from .grade_dialog import GradeDialog
 from .model import FILTERS, ROW_ROLE, OverviewFilter, OverviewModel
+
+IMPORT_CANCELLED = "已取消。已经导入的文件保留，其余未导入。"
 
 
 class CommitteeWindow(QMainWindow):
@@ -53,8 +55,8 @@ class CommitteeWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("CommitteeWindow")
         self.store = store
-        self.worker = BackgroundWork(self, executor)
-        self.worker.after_failure = self.refresh  # a cancelled import keeps what it imported
+        self.ops = Operations(store, executor, parent=self)
+        self.ops.on_error = self._failed
         self.last_dialog: QWidget | None = None
         self.setWindowTitle("dzdesk — 上级党组织考核验收")
         self.resize(1366, 768)
@@ -214,8 +216,8 @@ class CommitteeWindow(QMainWindow):
             self.import_paths([Path(folder)])
 
     def import_paths(self, sources: list[Path]) -> None:
-        def work(progress: Progress) -> m.ImportReport:
-            return import_bundles(self.store, sources, progress=progress)
+        def work(store: CommitteeStore, progress: Progress) -> m.ImportReport:
+            return import_bundles(store, sources, progress=progress)
 
         def done(report: m.ImportReport) -> None:
             self.load_periods()
@@ -223,7 +225,13 @@ class CommitteeWindow(QMainWindow):
             self.last_dialog = dialog
             dialog.open()
 
-        self.worker.run("正在校验并导入报送包", work, done)
+        self.ops.op(work, self).blocking(self).with_progress(
+            "正在校验并导入报送包", cancellable=True, cancelled_text=IMPORT_CANCELLED, counts=True
+        ).success(done).run()
+
+    def _failed(self, text: str) -> None:
+        self.refresh()  # a cancelled import keeps what it imported
+        QMessageBox.warning(self, "提示", text)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
@@ -303,16 +311,15 @@ class CommitteeWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "生成通报", start, "PDF 通报 (*.pdf);;Excel 工作簿 (*.xlsx)")
         if not path:
             return
-        self.worker.run(
-            "正在生成通报", lambda _p: write_summary(self.store, period, path),
-            lambda out: QMessageBox.information(self, "通报", f"已生成：{out}"),
-        )
+        self.ops.op(lambda store, _progress: write_summary(store, period, path), self).blocking(self).with_progress(
+            "正在生成通报"
+        ).success(lambda out: QMessageBox.information(self, "通报", f"已生成：{out}")).run()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.worker.busy:
+        if self.ops.busy:
             event.ignore()
             return
-        self.worker.shutdown()
+        self.ops.shutdown()
         # An edited period box reports "activated" when it loses focus on closing: nothing may
         # reach the database after this point.
         self.period_box.blockSignals(True)
