@@ -6,8 +6,6 @@ import logging
 import os
 import sys
 import traceback
-from concurrent.futures import Executor, ThreadPoolExecutor
-from datetime import date
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -17,9 +15,8 @@ from dzdesk.paths import AppPaths, resolve_paths
 
 from .appearance import apply_font_size, install_translations, register_fonts
 from .i18n import set_language, tr
-from .main_window import MainWindow
-from .operations import Operations, error_text
-from .settings import Settings, load_settings, save_settings
+from .operations import error_text
+from .settings import Settings, load_settings
 
 log = logging.getLogger("dzdesk.ui")
 
@@ -52,37 +49,6 @@ def prepare_app(paths: AppPaths, argv: list[str] | None = None) -> tuple[QApplic
     return app, settings
 
 
-def plan_period(existing: list[str], parent: QWidget | None, today: date | None = None) -> tuple[str, str | None, bool]:
-    """(current quarter, period to copy forward from, whether it must be created); may ask."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from dzdesk.periods import current_quarter, parse_period
-
-    code = current_quarter(today).code
-    if code in existing:
-        return code, None, False
-    copy_from = None
-    if existing:
-        last = existing[-1]
-        answer = QMessageBox.question(
-            parent, tr("新的季度"),
-            tr("{0}的自评还没有开始。是否从上一期（{1}）复制完成情况、整改措施和佐证材料？\n复制后只需修改有变化的内容，完成状态需要重新确认。").format(
-                parse_period(code).label, parse_period(last).label
-            ),
-        )
-        copy_from = last if answer == QMessageBox.StandardButton.Yes else None
-    return code, copy_from, True
-
-
-def choose_period(ops: Operations, parent: QWidget | None, today: date | None = None) -> str:
-    """The current quarter; created (optionally copied forward) the first time it is needed."""
-    store = ops.store
-    code, copy_from, create = plan_period(ops.executor.submit(store.periods).result(), parent, today)
-    if create:
-        ops.executor.submit(lambda: store.create_assessment(code, copy_from=copy_from)).result()
-    return code
-
-
 def import_store() -> type:
     """``dzdesk.store.Store`` without numpy, which sqlite-utils imports when present (~0.1 s).
 
@@ -98,34 +64,6 @@ def import_store() -> type:
         if hide and sys.modules.get("numpy", False) is None:
             del sys.modules["numpy"]
     return Store
-
-
-def open_branch_window(
-    paths: AppPaths, settings: Settings, executor: Executor | None = None, today: date | None = None
-) -> MainWindow | None:
-    """First-run setup when needed, then the main window on the current period (not shown)."""
-    from .setup_dialog import SetupDialog
-
-    executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="dzdesk-store")
-    store = executor.submit(lambda: import_store()(paths)).result()  # opened on the thread that will use it
-    ops = Operations(store, executor)
-    if executor.submit(store.profile).result() is None:
-        dialog = SetupDialog(ops, paths)
-        if not dialog.exec():
-            ops.shutdown()
-            store.close()
-            return None
-        settings.mode = dialog.mode
-        save_settings(paths.settings_file, settings)
-        if dialog.mode == "committee":
-            ops.shutdown()
-            store.close()
-            return None
-    settings.mode = "branch"
-    window = MainWindow(ops, paths, settings)
-    period = choose_period(ops, window, today)
-    window.session.open_period(period)
-    return window
 
 
 def _smoke_exit(app: QApplication, launcher) -> None:

@@ -15,10 +15,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from dzdesk.paths import AppPaths
 
+from .i18n import tr
 from .main_window import MainWindow
 from .operations import Operations, error_text
 from .settings import Settings, save_settings
@@ -30,6 +31,59 @@ if TYPE_CHECKING:
     from .period_state import PeriodState
 
 log = logging.getLogger("dzdesk.ui")
+
+
+def plan_period(existing: list[str], parent: QWidget | None, today: date | None = None) -> tuple[str, str | None, bool]:
+    """(current quarter, period to copy forward from, whether it must be created); may ask."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from dzdesk.periods import current_quarter, parse_period
+
+    code = current_quarter(today).code
+    if code in existing:
+        return code, None, False
+    copy_from = None
+    if existing:
+        last = existing[-1]
+        answer = QMessageBox.question(
+            parent, tr("新的季度"),
+            tr("{0}的自评还没有开始。是否从上一期（{1}）复制完成情况、整改措施和佐证材料？\n复制后只需修改有变化的内容，完成状态需要重新确认。").format(
+                parse_period(code).label, parse_period(last).label
+            ),
+        )
+        copy_from = last if answer == QMessageBox.StandardButton.Yes else None
+    return code, copy_from, True
+
+
+def open_current_period(
+    window: MainWindow,
+    periods: list[str],
+    today: date | None = None,
+    on_done: Callable[[], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Show the current quarter in ``window``; the first time, create it (asking whether to copy forward).
+
+    ``periods`` are the store's periods; ``on_failure`` gets a failed creation (default: the
+    window's one-sentence error).
+    """
+    code, copy_from, is_new = plan_period(periods, window, today)
+
+    def show(_assessment: object = None) -> None:
+        if window.closed:  # closed while the quarter was being created
+            return
+        window.ensure_body()
+        window.session.open_period(code, on_done=on_done)
+
+    def create(store: Store) -> None:
+        # another dzdesk or the command line may have created it while the question was open
+        if code not in store.periods():
+            store.create_assessment(code, copy_from=copy_from)
+
+    if is_new:
+        window.ops.op(create).success(show).failure(on_failure).run()
+    else:
+        show()
 
 
 class BranchLauncher:
@@ -91,16 +145,8 @@ class BranchLauncher:
             return
         if profile is None and not self._first_run():
             return
-        from .app import plan_period
-
         self.settings.mode = "branch"
-        code, copy_from, create = plan_period(periods, self.window, self.today)
-        if create:
-            self.ops.op(lambda store: store.create_assessment(code, copy_from=copy_from)).success(
-                lambda _a: self._open(code)
-            ).failure(self._cannot_open).run()
-        else:
-            self._open(code)
+        open_current_period(self.window, periods, self.today, on_done=self._data_shown, on_failure=self._cannot_open)
 
     def _first_run(self) -> bool:
         from .extras import open_committee
@@ -119,10 +165,6 @@ class BranchLauncher:
             self._end(None if self.other_window is not None else 0)
             return False
         return True
-
-    def _open(self, code: str) -> None:
-        self.window.ensure_body()
-        self.window.session.open_period(code, on_done=self._data_shown)
 
     def _data_shown(self) -> None:
         if self.on_data_shown is not None:

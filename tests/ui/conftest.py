@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ui.app import choose_period, prepare_app
+from ui.app import prepare_app
 from ui.main_window import MainWindow
 from ui.operations import Operations, SyncExecutor
+from ui.startup import open_current_period
 
 TODAY = date(2026, 11, 28)  # 2026Q4, as the demo fixture assumes
 
@@ -52,7 +53,8 @@ def make_window(qtbot, paths, messages):
         ops = Operations(store, executor or SyncExecutor())
         window = MainWindow(ops, paths, settings)
         qtbot.addWidget(window)
-        window.session.open_period(choose_period(ops, window, TODAY))
+        # the launcher's own step once the store has answered: the current quarter, created if new
+        ops.op(lambda s: s.periods()).success(lambda periods: open_current_period(window, periods, TODAY)).run()
         qtbot.waitUntil(lambda: window.session.state is not None)  # a real executor loads later
         if "main" not in settings.geometry:
             window.resize(1366, 768)

@@ -13,7 +13,8 @@ from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from dzdesk.paths import resolve_paths  # noqa: E402
-from ui.app import open_branch_window, prepare_app  # noqa: E402
+from ui.app import prepare_app  # noqa: E402
+from ui.startup import BranchLauncher  # noqa: E402
 
 
 def main() -> None:
@@ -21,10 +22,11 @@ def main() -> None:
     text = sys.argv[2]
     today = date.fromisoformat(sys.argv[3])  # the test's period is "current" whatever the clock says
     app, settings = prepare_app(paths)
-    window = open_branch_window(paths, settings, today=today)  # the real single-thread executor
-    window.show()
+    launcher = BranchLauncher(paths, settings, today=today)  # the real single-thread executor
+    launcher.start()  # as run_gui does: the frame at once, the store opens on its thread
+    window = launcher.window
     deadline = time.monotonic() + 30
-    while window.session.state is None:  # the period loads on the store thread
+    while window.session is None or window.session.state is None:  # the period loads on the store thread
         app.processEvents()
         time.sleep(0.01)
         if time.monotonic() > deadline:

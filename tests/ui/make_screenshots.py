@@ -20,10 +20,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from dzdesk.demo import create_demo  # noqa: E402
 from dzdesk.paths import resolve_paths  # noqa: E402
 from dzdesk.store import Store  # noqa: E402
-from ui.app import open_branch_window, prepare_app  # noqa: E402
+from ui.app import prepare_app  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.operations import Operations, SyncExecutor  # noqa: E402
 from ui.setup_dialog import SetupDialog  # noqa: E402
+from ui.startup import BranchLauncher  # noqa: E402
 
 
 def settle(app: QApplication, ms: int = 300) -> None:
@@ -72,9 +73,10 @@ def main(out: Path) -> None:
         create_demo(store, today=date.today(), finalize_current=False)
         period = store.periods()[-1]
         store.set_answer(period, "15", deadline="")  # so the review page has something to fix
-    window = open_branch_window(paths, settings, SyncExecutor())
+    launcher = BranchLauncher(paths, settings, SyncExecutor())  # the start path dzdesk takes
+    window = launcher.window
     window.setGeometry(0, 0, 1366, 768)
-    window.show()
+    launcher.start()
     window.go_to_task("5")
     grab_screen(app, out / "gui-task-page.png", window)
     window.task_page.verticalScrollBar().setValue(window.task_page.verticalScrollBar().maximum())
@@ -91,6 +93,7 @@ def main(out: Path) -> None:
     grab_screen(app, out / "gui-period-list.png", window, window.period_combo.view().window())
     window.period_combo.hidePopup()
     window.close()
+    launcher.finish()
 
 
 if __name__ == "__main__":

@@ -9,12 +9,22 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from dzdesk.identity import has_identity, key_is_encrypted
 from dzdesk.store import Store
-from ui.app import open_branch_window, prepare_app
+from ui.app import prepare_app
 from ui.operations import Operations, SyncExecutor
 from ui.period_dialog import NewPeriodDialog
 from ui.setup_dialog import SetupDialog
+from ui.startup import BranchLauncher
 
 PERIOD = "2026Q4"
+TODAY = date(2026, 11, 28)
+
+
+def _start(qtbot, paths, settings, today: date | None = TODAY) -> BranchLauncher:
+    """Start the way ``dzdesk`` does (window first, then the store), with every step inline."""
+    launcher = BranchLauncher(paths, settings, SyncExecutor(), today=today)
+    qtbot.addWidget(launcher.window)
+    launcher.start()
+    return launcher
 
 
 def _fill_setup(dialog: SetupDialog, qtbot, type_text, passphrase: str = "") -> None:
@@ -62,29 +72,35 @@ def test_first_run_then_second_run_goes_straight_to_current_quarter(paths, qtbot
         return dialog.result()
 
     monkeypatch.setattr(SetupDialog, "exec", run_setup)
-    window = open_branch_window(paths, settings, SyncExecutor(), today=date(2026, 11, 28))
-    qtbot.addWidget(window)
+    launcher = _start(qtbot, paths, settings)
+    window = launcher.window
+    assert launcher.exit_code is None and window.isVisible()
     assert window.session.period == PERIOD and window.session.state.profile.secretary == "王五"
     assert has_identity(paths) and not key_is_encrypted(paths)
     window.close()
-    window.ops.store.close()
+    launcher.finish()
 
     def must_not_run(_dialog) -> int:
         raise AssertionError("setup shown on the second run")
 
     monkeypatch.setattr(SetupDialog, "exec", must_not_run)
-    second = open_branch_window(paths, settings, SyncExecutor(), today=date(2026, 11, 28))
-    qtbot.addWidget(second)
+    launcher = _start(qtbot, paths, settings)
+    second = launcher.window
+    assert launcher.exit_code is None
     assert second.session.period == PERIOD
     assert second.session.state.periods == [PERIOD]
     second.close()
-    second.ops.store.close()
+    launcher.finish()
 
 
 def test_setup_cancelled_writes_nothing(paths, qtbot, monkeypatch):
     _app, settings = prepare_app(paths)
     monkeypatch.setattr(SetupDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
-    assert open_branch_window(paths, settings, SyncExecutor()) is None
+    launcher = _start(qtbot, paths, settings, today=None)
+    # no branch window stays open and the program ends: what open_branch_window's None meant
+    assert launcher.exit_code == 0 and launcher.other_window is None
+    assert launcher.window.closed and not launcher.window.isVisible()
+    launcher.finish()
     with Store(paths) as store:
         assert store.profile() is None and store.assessments() == []
 
@@ -195,6 +211,7 @@ def test_committee_and_about_explain_when_missing(make_window, store, messages, 
 
 
 def test_first_run_committee_choice_is_remembered(paths, qtbot, monkeypatch):
+    from ui.committee.window import CommitteeWindow
     from ui.settings import load_settings
 
     _app, settings = prepare_app(paths)
@@ -207,7 +224,17 @@ def test_first_run_committee_choice_is_remembered(paths, qtbot, monkeypatch):
         return dialog.result()
 
     monkeypatch.setattr(SetupDialog, "exec", choose_committee)
-    assert open_branch_window(paths, settings, SyncExecutor()) is None
+    launcher = _start(qtbot, paths, settings, today=None)
+    # the branch window goes away; the committee window carries on (so no exit code)
+    assert launcher.window.closed and not launcher.window.isVisible()
+    committee = launcher.other_window  # deletes itself on close, so not left to qtbot
+    try:
+        assert isinstance(committee, CommitteeWindow) and committee.isVisible()
+        assert launcher.exit_code is None
+    finally:
+        if committee is not None:
+            committee.close()
+    launcher.finish()
     assert load_settings(paths.settings_file).mode == "committee"
     with Store(paths) as store:
         assert store.profile() is None  # nothing written for a branch

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from dzdesk.store import Store
 from ui.app import prepare_app
@@ -70,6 +70,30 @@ def test_new_quarter_is_created_after_the_question(store, paths, qtbot, messages
     assert any("是否从上一期（2026年第三季度）复制" in t for t in messages.texts("question"))
     assert window.session.period == PERIOD
     assert store.answers(store.require(PERIOD))["5"].narrative == "发展对象2名"
+    window.close()
+    launcher.finish()
+
+
+def test_quarter_created_elsewhere_while_asking_is_opened_not_refused(store, paths, qtbot, messages, monkeypatch):
+    """The person leaves "copy forward?" open; meanwhile the command line creates the quarter."""
+    store.create_assessment("2026Q3")
+    store.set_answer("2026Q3", "5", narrative="上期内容")
+
+    def meanwhile(*_args, **_kwargs):
+        with Store(paths) as other:  # a second connection, as `dzdesk` on the command line would be
+            other.create_assessment(PERIOD)
+            other.set_answer(PERIOD, "7", narrative="命令行写入")
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(meanwhile))
+    launcher = _launcher(qtbot, paths, SyncExecutor())
+    launcher.start()
+    window = launcher.window
+    assert launcher.exit_code is None and messages.log == []
+    assert window.session.period == PERIOD and window.outer.currentWidget() is window.splitter
+    assert window.session.answer("7").narrative == "命令行写入"
+    assert window.session.answer("5").narrative in (None, "")  # nothing copied over the other's quarter
+    assert [a.revision for a in store.assessments() if a.period == PERIOD] == [1]
     window.close()
     launcher.finish()
 
