@@ -11,6 +11,7 @@ import os
 import stat
 import struct
 import unicodedata
+import weakref
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -149,9 +150,26 @@ def _check_no_overlap(infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile) -> None
         end = info.header_offset + LOCAL_HEADER_SIZE + _raw_name_length(info) + info.compress_size
         limit = following.header_offset if following is not None else end_of_data
         if info.header_offset < 0 or (limit is not None and end > limit):
-            raise BundleError(
-                "上报文件中的条目相互重叠（可能是压缩炸弹），已拒绝。", "Overlapping entries (a possible zip bomb); rejected."
-            )
+            raise overlapping()
+
+
+def overlapping() -> BundleError:
+    return BundleError(
+        "上报文件中的条目相互重叠（可能是压缩炸弹），已拒绝。", "Overlapping entries (a possible zip bomb); rejected."
+    )
+
+
+_DATA_LIMITS: weakref.WeakKeyDictionary[zipfile.ZipFile, dict[int, int | None]] = weakref.WeakKeyDictionary()
+
+
+def _data_limit(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int | None:
+    """Where the member's data must end: the next entry's local header, or the central directory."""
+    limits = _DATA_LIMITS.get(zf)
+    if limits is None:
+        offsets = sorted(i.header_offset for i in zf.infolist())
+        ends: list[int | None] = [*offsets[1:], getattr(zf, "start_dir", None)]
+        limits = _DATA_LIMITS[zf] = dict(zip(offsets, ends, strict=True))
+    return limits.get(info.header_offset)
 
 
 def too_big(name: str) -> BundleError:
@@ -218,6 +236,16 @@ def _stream_stored(
         raw_name = fp.read(name_length)
         if extra_length:
             fp.seek(extra_length, os.SEEK_CUR)
+        # The local header's own lengths place the data. The overlap check in check_members used
+        # the directory's; a local header claiming more must not slide the data window into the
+        # next entry (newer zipfile refuses this too). Sizes the directory itself gets wrong are
+        # left to the read, which fails as zipfile's does.
+        limit = _data_limit(zf, info)
+        start = info.header_offset + LOCAL_HEADER_SIZE
+        if limit is not None and start + name_length + extra_length + info.compress_size > limit >= (
+            start + _raw_name_length(info) + info.compress_size
+        ):
+            raise overlapping()
         if info.flag_bits & 0x1:
             raise RuntimeError(f"File {info.orig_filename!r} is encrypted, password required for extraction")
         if info.flag_bits & 0x20:

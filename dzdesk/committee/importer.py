@@ -89,9 +89,11 @@ class VerifyAhead:
 
     def __iter__(self) -> Iterator[tuple[Path, Checked]]:
         while self._ahead:
-            path, future = self._ahead.popleft()
+            path, future = self._ahead[0]
+            result = future.result()  # interrupted here, the bundle is still ahead: close() discards its files
+            self._ahead.popleft()
             self._submit()
-            yield path, future.result()
+            yield path, result
 
     def close(self) -> None:
         """Stop: bundles not started are dropped, those checked but not recorded lose their files."""

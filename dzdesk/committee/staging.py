@@ -22,6 +22,7 @@ import secrets
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 from ..atomic import fsync_dir
@@ -31,6 +32,9 @@ from ..errors import StoreError
 from ..store.blobs import BlobStore
 
 FSYNC_THREADS = 4
+# Temporary files open at once (written, or waiting for their flush). Checking runs ahead of
+# the flushers; without a bound a slow disk piles up descriptors until opening fails.
+OPEN_FILES = 64
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
@@ -54,8 +58,8 @@ class TempFile:
     and closed, or has failed (``error``).
     """
 
-    def __init__(self, staging: Staging, path: Path) -> None:
-        self.staging, self.path = staging, path
+    def __init__(self, staging: Staging, path: Path, size: int = -1) -> None:
+        self.staging, self.path, self.size = staging, path, size
         self.done = threading.Event()
         self.error: OSError | None = None
         self.closing = False  # close() was called: ``done`` follows
@@ -70,7 +74,12 @@ class TempFile:
         if self._fd is None:
             if self._created:
                 raise OSError(errno.EBADF, "already closed")
-            self._fd = os.open(self.path, _OPEN_FLAGS, 0o600)
+            self.staging.open_slots.acquire()  # waits for a flusher when OPEN_FILES are open
+            try:
+                self._fd = os.open(self.path, _OPEN_FLAGS, 0o600)
+            except BaseException:
+                self.staging.open_slots.release()
+                raise
             self._created = True
         return self._fd
 
@@ -114,6 +123,8 @@ class TempFile:
             except OSError:
                 if not quiet:
                     raise
+            finally:
+                self.staging.open_slots.release()
 
     def _fail(self, exc: OSError) -> None:
         self.error = self.error or exc
@@ -132,13 +143,15 @@ class Staging:
         self.blobs = blobs
         self.flushers = ThreadPoolExecutor(FSYNC_THREADS, thread_name_prefix="dzdesk-import-fsync")
         self.pending: dict[str, TempFile] = {}  # sha256 -> temp file, of bundles recorded in this batch
+        self.open_slots = threading.BoundedSemaphore(OPEN_FILES)
         self._root_ready = False
         self._prefix = f".incoming-{os.getpid()}-{secrets.token_hex(6)}-"
         self._numbers = itertools.count()
 
     def has(self, sha256: str, size: int) -> bool:
-        if sha256 in self.pending:
-            return True
+        return sha256 in self.pending or self._stored(sha256, size)
+
+    def _stored(self, sha256: str, size: int) -> bool:
         try:
             return self.blobs.path(sha256).stat().st_size == size
         except OSError:
@@ -147,18 +160,21 @@ class Staging:
     def bundle(self) -> BundleFiles:
         return BundleFiles(self)
 
-    def new_temp(self) -> TempFile:
+    def new_temp(self, size: int = -1) -> TempFile:
         """A temporary file in the file store, created when its first bytes (or its close) arrive."""
         if not self._root_ready:
             self.blobs.root.mkdir(parents=True, exist_ok=True)
             self._root_ready = True
-        return TempFile(self, self.blobs.root / f"{self._prefix}{next(self._numbers)}")
+        return TempFile(self, self.blobs.root / f"{self._prefix}{next(self._numbers)}", size)
 
     def keep(self, files: BundleFiles) -> None:
         """The bundle was recorded (not yet committed): its files wait for the batch's end."""
-        # two bundles verified side by side may both have written the same content
-        twice = [temp for sha, temp in files.temps.items() if sha in self.pending]
-        self.pending.update({sha: temp for sha, temp in files.temps.items() if sha not in self.pending})
+        # Two bundles checked side by side may both have written the same content, or one checked
+        # ahead may have written what an earlier batch has committed since: keep one copy, never
+        # replace a committed file.
+        stored = {sha for sha, temp in files.temps.items() if sha in self.pending or self._stored(sha, temp.size)}
+        twice = [temp for sha, temp in files.temps.items() if sha in stored]
+        self.pending.update({sha: temp for sha, temp in files.temps.items() if sha not in stored})
         files.temps = {}
         if twice:
             discard(twice)
@@ -171,6 +187,7 @@ class Staging:
         if failed is not None:
             raise write_error(failed)
         folders: set[Path] = set()
+        placed: list[Path] = []
         try:
             for sha, temp in list(self.pending.items()):
                 final = self.blobs.path(sha)
@@ -178,11 +195,17 @@ class Staging:
                     final.parent.mkdir()
                     folders.add(self.blobs.root)
                 os.replace(temp.path, final)
+                placed.append(final)
                 folders.add(final.parent)
                 del self.pending[sha]
             for _ in self.flushers.map(fsync_dir, sorted(folders)):  # side by side, as the files were
                 pass
         except OSError as exc:
+            # Files whose folder entry may not be on disk must not be trusted by a later import
+            # (``has`` would skip writing and flushing them): take them back out.
+            for final in placed:
+                with suppress(OSError):
+                    final.unlink()
             raise write_error(exc) from None
 
     def abandon(self) -> None:
@@ -201,7 +224,8 @@ def discard(temps: Iterable[TempFile]) -> None:
             temp._fail(OSError(errno.EIO, "abandoned before it was complete"))
         temp.done.wait()
         if temp.created():
-            temp.path.unlink(missing_ok=True)
+            with suppress(OSError):  # e.g. a virus scanner holding it on Windows: a stray .incoming-* is harmless
+                temp.path.unlink(missing_ok=True)
 
 
 class BundleFiles:
@@ -219,7 +243,7 @@ class BundleFiles:
             self.report_sha256 = entry.sha256
         if entry.sha256 in self.temps or self.staging.has(entry.sha256, entry.size):
             return None
-        temp = self.staging.new_temp()
+        temp = self.staging.new_temp(entry.size)
         self.temps[entry.sha256] = temp
         return temp
 

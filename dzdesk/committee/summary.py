@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ..atomic import atomic_path
+from ..atomic import ReplaceRefused, atomic_path
 from ..errors import ValidationError
 from ..periods import parse_period
 from .grading import quota
@@ -43,17 +43,23 @@ def write_summary(store: CommitteeStore, period: str, out: str | Path, today: da
             f"{p.code} 期间还没有收到任何报送包，无法生成通报，请检查期间是否正确。", f"No submissions for {p.code}."
         )
     rects = rectifications(store, p.code, today)
-    with atomic_path(out, prefix=".summary-", suffix=suffix) as tmp:
-        if suffix == ".xlsx":
-            from .summary_xlsx import write_xlsx
+    try:
+        with atomic_path(out, prefix=".summary-", suffix=suffix) as tmp:
+            if suffix == ".xlsx":
+                from .summary_xlsx import write_xlsx
 
-            write_xlsx(tmp, f"{p.label}考核验收结果", rows, rects)
-        else:
-            from .summary_pdf import write_pdf
+                write_xlsx(tmp, f"{p.label}考核验收结果", rows, rects)
+            else:
+                from .summary_pdf import write_pdf
 
-            changes = [k for k in store.key_changes() if k.period == p.code]
-            write_pdf(
-                tmp, committee=committee_name(store, p.code), period_label=p.label, rows=rows, rects=rects,
-                key_changes=changes, quota=quota(store, p.code), deadline=store.deadline(p.code), today=today,
-            )
+                changes = [k for k in store.key_changes() if k.period == p.code]
+                write_pdf(
+                    tmp, committee=committee_name(store, p.code), period_label=p.label, rows=rows, rects=rects,
+                    key_changes=changes, quota=quota(store, p.code), deadline=store.deadline(p.code), today=today,
+                )
+    except ReplaceRefused:
+        raise ValidationError(
+            f"无法覆盖“{out.name}”，该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，请关闭后重试，或换一个文件名。",
+            f"Cannot replace '{out.name}'; it may be open in another program.",
+        ) from None
     return out

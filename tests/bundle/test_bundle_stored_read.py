@@ -96,3 +96,14 @@ def test_deflated_members_and_chunk_views(tmp_path):
         [manifest] = stream_member(zf, zf.getinfo("manifest.json"), 1000, buffer=buffer)
         assert manifest == b"{}" and isinstance(manifest, bytes)
     assert zlib.crc32(PAYLOAD) == zipfile.ZipFile(path).getinfo(NAME).CRC
+
+
+def test_a_local_header_longer_than_the_directory_says_cannot_slide_into_the_next_entry(tmp_path):
+    """The local header's extra-field length moves the data window; the directory's lengths passed
+    the overlap check. Reading must not return bytes of the next entry's header (newer zipfile agrees)."""
+    raw = _stored_zip(b"A" * 100, "evidence/a")
+    struct.pack_into("<H", raw, 28, 40)  # the first local header claims 40 bytes of extra field it does not have
+    path = tmp_path / "slide.dzb"
+    path.write_bytes(raw)
+    got = _read(path, "evidence/a", buffer=True, check_crc=False)
+    assert got == "refused: 上报文件中的条目相互重叠（可能是压缩炸弹），已拒绝。"

@@ -272,3 +272,26 @@ def test_a_full_committee_database_stops_the_import_with_one_sentence(committee,
     committee.db.execute("PRAGMA max_page_count = 1073741823")
     assert committee.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
     assert import_bundles(committee, [usb["b1"]]).outcomes[0].outcome == m.IMPORTED
+
+
+def test_a_folder_flush_failure_takes_back_the_files_it_placed(committee, usb, monkeypatch):
+    """Renamed into place but their folder entries not flushed: a later import must not trust them
+    (it would skip writing and flushing them), so they are removed and the retry stores them again."""
+    from dzdesk.committee import staging
+
+    def failing_dir_flush(folder):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(staging, "fsync_dir", failing_dir_flush)
+    with pytest.raises(StoreError):
+        import_bundles(committee, [usb["b1"], usb["b2"]])
+    assert _files(committee) == []  # nothing placed, nothing staged
+    monkeypatch.undo()
+    flushed: list[Path] = []
+    real = staging.fsync_dir
+    monkeypatch.setattr(staging, "fsync_dir", lambda folder: (flushed.append(folder), real(folder)))
+    report = import_bundles(committee, [usb["b1"], usb["b2"]])
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.IMPORTED]
+    assert flushed  # the retry wrote and flushed the files itself
+    for sub in committee.submissions():
+        assert committee.blobs.path(sub.report_sha256).is_file()

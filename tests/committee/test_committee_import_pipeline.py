@@ -153,3 +153,111 @@ def test_a_verifier_crash_is_one_rejection_not_a_stopped_run(committee, fake_bun
     assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.REJECTED, m.IMPORTED, m.IMPORTED]
     assert "RuntimeError" in report.outcomes[1].reason
     assert set(_files(committee)) == _referenced(committee)
+
+
+def test_open_temporary_files_are_bounded_while_flushes_lag(committee, fake_bundles, monkeypatch):
+    """Checking runs ahead of the flushers; on a slow disk descriptors must not pile up without bound."""
+    from dzdesk.committee import staging
+
+    monkeypatch.setattr(staging, "OPEN_FILES", 3)
+    real_fsync = staging.os.fsync
+    open_now, peak = [0], [0]
+    lock = threading.Lock()
+    real_open, real_close = staging.os.open, staging.os.close
+    ours: set[int] = set()
+
+    def counting_open(path, flags, mode=0o777):
+        fd = real_open(path, flags, mode)
+        if ".incoming-" in str(path):
+            with lock:
+                ours.add(fd)
+                open_now[0] += 1
+                peak[0] = max(peak[0], open_now[0])
+        return fd
+
+    def counting_close(fd):
+        with lock:
+            if fd in ours:
+                ours.discard(fd)
+                open_now[0] -= 1
+        return real_close(fd)
+
+    def slow_fsync(fd):
+        threading.Event().wait(0.01)  # a slow USB disk
+        return real_fsync(fd)
+
+    monkeypatch.setattr(staging.os, "open", counting_open)
+    monkeypatch.setattr(staging.os, "close", counting_close)
+    monkeypatch.setattr(staging.os, "fsync", slow_fsync)
+    for i in range(12):
+        fake_bundles.make(f"第{i:02d}党支部", file=f"{i:02d}.dzb", evidence_bytes=3000 + i)
+    report = import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
+    assert report.count(m.IMPORTED) == 12
+    assert 0 < peak[0] <= 3 and open_now[0] == 0
+    assert _referenced(committee) == set(_files(committee))
+
+
+def test_interrupted_while_waiting_for_a_check_leaves_no_staged_files(committee, fake_bundles):
+    """Ctrl-C (or any exception) while the recording thread waits: the bundle being waited for is discarded too."""
+    import _thread
+
+    paths = [fake_bundles.make(f"支部{i}", file=f"{i:02d}.dzb") for i in range(3)]
+
+    def verify(path, progress=None, *, sink=None):
+        checked = fake_bundles.verify(path, sink=sink)  # its files are written and closed
+        if path.name == "00.dzb":
+            threading.Timer(0.1, _thread.interrupt_main).start()  # arrives while the main thread waits
+            threading.Event().wait(0.5)
+        return checked
+
+    with pytest.raises(KeyboardInterrupt):
+        import_bundles(committee, paths, verify=verify)
+    assert not _import_threads()
+    root = committee.blobs.root
+    assert not (root.exists() and list(root.glob(".incoming-*")))
+
+
+def test_content_committed_by_an_earlier_batch_is_not_written_over(committee, fake_bundles, monkeypatch):
+    """A bundle checked ahead of a batch boundary may have staged content the earlier batch then
+    committed: that file is kept, not replaced (on Windows a replace fails while it is open)."""
+    from dzdesk.committee import staging
+
+    monkeypatch.setattr(importer, "COMMIT_EVERY", 2)
+    real_replace = staging.os.replace
+    over: list[str] = []
+
+    def replace(src, dst):
+        if Path(dst).exists():
+            over.append(Path(dst).name)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(staging.os, "replace", replace)
+    # the same branch and revision in four quarters: identical evidence bytes in every bundle
+    paths = [fake_bundles.make("甲公司党支部", period=p, file=f"{i}.dzb")
+             for i, p in enumerate(["2026Q1", "2026Q2", "2026Q3", "2026Q4"])]
+    report = import_bundles(committee, paths, verify=fake_bundles.verify)
+    assert report.count(m.IMPORTED) == 4
+    assert over == []
+    assert _referenced(committee) == set(_files(committee))
+
+
+def test_a_temporary_file_that_cannot_be_deleted_does_not_stop_the_import(committee, fake_bundles, monkeypatch):
+    """A scanner holding a refused bundle's temporary file (Windows) leaves a stray file, nothing more."""
+    from dzdesk.committee import staging
+
+    good = fake_bundles.make("甲党支部", file="00.dzb")
+    bad = fake_bundles.make("乙党支部", file="01.dzb")
+    raw = bytearray(bad.read_bytes())
+    raw[-30] ^= 0xFF  # damage the bundle after its evidence was written to a temporary file
+    bad.write_bytes(raw)
+    real_unlink = Path.unlink
+
+    def held(self, missing_ok=False):
+        if self.name.startswith(".incoming-"):
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(staging.Path, "unlink", held)
+    report = import_bundles(committee, [good, bad], verify=fake_bundles.verify)
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.REJECTED]
+    assert len(committee.submissions()) == 1

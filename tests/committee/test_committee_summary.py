@@ -126,3 +126,22 @@ def test_xlsx_never_turns_branch_text_into_formulas(committee, fake_bundles, tmp
     ws = openpyxl.load_workbook(out)["党支部"]
     assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=HYPERLINK")
     assert ws["L2"].data_type == "s" and ws["L2"].value == "=1+1"
+
+
+def test_a_summary_open_in_excel_is_one_sentence_and_the_old_file_stays(graded, tmp_path, monkeypatch):
+    """On Windows a workbook open in Excel/WPS cannot be replaced: say so, keep it, leave nothing behind."""
+    import dzdesk.atomic as atomic_module
+
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "通报.xlsx"
+    target.write_bytes(b"old")
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file", str(src), None, str(dst))
+
+    monkeypatch.setattr(atomic_module.os, "replace", locked)
+    with pytest.raises(ValidationError) as err:
+        write_summary(graded, "2026Q4", target)
+    assert "正被其他程序" in err.value.zh and "通报.xlsx" in err.value.zh
+    assert target.read_bytes() == b"old" and [p.name for p in out.iterdir()] == ["通报.xlsx"]
