@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -13,11 +12,12 @@ from typing import Any
 from ..bundle.types import VerifiedBundle
 from ..canonical import sha256_hex
 from ..errors import NotFoundError, ValidationError
-from ..paths import AppPaths, resolve_paths
+from ..paths import AppPaths
 from ..periods import parse_period
 from ..store.blobs import BlobStore
 from ..store.branch_store import os_user
-from ..store.database import open_database, translate_write_error
+from ..store.database import open_database
+from ..store.sqlite_store import SqliteStore
 from ..timeutil import now_iso, parse_date
 from . import models as m
 from .migrations import committee_migrations
@@ -49,7 +49,7 @@ def _submission(row: dict[str, Any]) -> m.Submission:
     )
 
 
-class CommitteeStore:
+class CommitteeStore(SqliteStore):
     """Open with ``CommitteeStore(paths)``; every write is one transaction or nothing."""
 
     def __init__(self, paths: AppPaths, actor: str | None = None) -> None:
@@ -58,29 +58,8 @@ class CommitteeStore:
         self.db = open_database(paths.committee_db, committee_migrations, paths.backup_dir)
         self.blobs = BlobStore(self.root / "files")
         self.actor = actor or os_user()
+        self.db_file = paths.committee_db
         self._lock = threading.RLock()
-
-    @classmethod
-    def open(cls, home: str | None = None, actor: str | None = None) -> CommitteeStore:
-        return cls(resolve_paths(home), actor)
-
-    def close(self) -> None:
-        self.db.conn.close()
-
-    def __enter__(self) -> CommitteeStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        with self._lock:
-            try:
-                with self.db.atomic():
-                    yield
-            except sqlite3.OperationalError as exc:
-                raise translate_write_error(exc, self.paths.committee_db) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

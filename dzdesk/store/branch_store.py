@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import getpass
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from ..errors import LockedError, NotFoundError, ValidationError
@@ -22,14 +20,14 @@ from ..models import (
     Change,
     ChangeEntry,
 )
-from ..paths import AppPaths, resolve_paths
+from ..paths import AppPaths
 from ..periods import parse_period
 from ..scoring import ScoreResult, score, task_points
 from ..snapshot import build_snapshot, snapshot_digest
 from ..template import Template, builtin_template, parse_template
 from ..timeutil import now_iso
 from .blobs import BlobStore
-from .database import open_database, translate_write_error
+from .database import open_database
 from .evidence_ops import EvidenceMixin
 from .migrations import branch_migrations
 from .rows import (
@@ -38,10 +36,11 @@ from .rows import (
     change_from_row,
     profile_from_row,
 )
+from .sqlite_store import SqliteStore
 from .validation import ANSWER_FIELDS, clean_answer_fields, clean_profile
 
 
-class Store(EvidenceMixin):
+class Store(EvidenceMixin, SqliteStore):
     """Open with ``Store(paths)`` or ``Store.open(home)``; close with :meth:`close`.
 
     Every method that writes runs in one transaction and returns a
@@ -54,30 +53,9 @@ class Store(EvidenceMixin):
         self.db = open_database(paths.branch_db, branch_migrations, paths.backup_dir)
         self.blobs = BlobStore(paths.evidence_dir)
         self.actor = actor or os_user()
+        self.db_file = paths.branch_db
         self._lock = threading.RLock()
         self._templates: dict[str, Template] = {}
-
-    @classmethod
-    def open(cls, home: str | Path | None = None, actor: str | None = None) -> Store:
-        return cls(resolve_paths(home), actor)
-
-    def close(self) -> None:
-        self.db.conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        with self._lock:
-            try:
-                with self.db.atomic():
-                    yield
-            except sqlite3.OperationalError as exc:
-                raise translate_write_error(exc, self.paths.branch_db) from None
 
     @contextmanager
     def batch(self) -> Iterator[None]:
