@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from bundle_tools import PERIOD, Base, base_bundle
+from bundle_tools import PERIOD
 
 from dzdesk.cli import main
 from dzdesk.identity import certificate_fingerprint, load_identity
 from dzdesk.store import Store
-
-
-@pytest.fixture
-def base() -> Base:
-    """The session's real demo bundle (built once, see bundle_tools)."""
-    return base_bundle()
 
 
 @pytest.fixture

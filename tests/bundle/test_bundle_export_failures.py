@@ -7,18 +7,12 @@ import io
 import os
 
 import pytest
-from bundle_tools import PERIOD, Base, base_bundle
+from bundle_tools import PERIOD
 
 from dzdesk.bundle import BundleError, export_bundle, verify_bundle, zipwriter
 from dzdesk.cli import main
 from dzdesk.progress import Cancelled, Progress
 from dzdesk.store import Store
-
-
-@pytest.fixture
-def base() -> Base:
-    """The session's real demo bundle (built once, see bundle_tools)."""
-    return base_bundle()
 
 
 class FailingFile(io.FileIO):

@@ -20,7 +20,6 @@ from collections.abc import Callable
 import pytest
 from bundle_tools import (
     Base,
-    base_bundle,
     build_zip,
     manifest_of,
     patch_central,
@@ -35,12 +34,6 @@ from dzdesk.canonical import canonical_bytes
 from dzdesk.cli import main
 from dzdesk.identity import Identity, create_identity
 from dzdesk.paths import resolve_paths
-
-
-@pytest.fixture
-def base() -> Base:
-    """The session's real demo bundle (built once, see bundle_tools)."""
-    return base_bundle()
 
 Case = Callable[[Base], bytes]
 

@@ -9,7 +9,6 @@ import zipfile
 from dataclasses import asdict
 
 import pytest
-from bundle_tools import Base, base_bundle
 from pypdf import PdfReader
 
 from dzdesk.bundle import BundleError, export_bundle, suggested_filename, verify_bundle
@@ -18,12 +17,6 @@ from dzdesk.demo_content import DEMO_PROFILE
 from dzdesk.identity import certificate_fingerprint, verify_signature
 from dzdesk.snapshot import short_digest
 from dzdesk.store import Store
-
-
-@pytest.fixture
-def base() -> Base:
-    """The session's real demo bundle (built once, see bundle_tools)."""
-    return base_bundle()
 
 
 @pytest.fixture
