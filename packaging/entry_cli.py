@@ -1,8 +1,10 @@
 """Frozen entry point of ``dzdesk-cli``: the console front end (same as ``python -m dzdesk``)."""
 
+import multiprocessing
 import sys
 
-from dzdesk.cli import main
-
 if __name__ == "__main__":
+    multiprocessing.freeze_support()  # a committee import's worker process starts here (spawn), before the CLI loads
+    from dzdesk.cli import main
+
     sys.exit(main())

@@ -4,6 +4,7 @@ Without a console, argparse output would go nowhere, so only ``--home DIR`` is
 understood here; every other command belongs to ``dzdesk-cli``.
 """
 
+import multiprocessing
 import sys
 
 
@@ -17,6 +18,7 @@ def _home(argv: list[str]) -> str | None:
 
 
 if __name__ == "__main__":
+    multiprocessing.freeze_support()  # a committee import's worker process starts here (spawn), before any window
     from ui.app import run_gui
 
     sys.exit(run_gui(_home(sys.argv[1:])) or 0)

@@ -66,7 +66,9 @@ if frozen "$CLI" --help | grep -q " verify "; then
     expect verify "$PERIOD" "$CLI" verify "$OUT/branch.dzb"
     # The committee side: import, overview, summary PDF and XLSX (openpyxl without lxml).
     C="$OUT/committee"
-    expect committee-import "已导入 1" "$CLI" --home "$C" committee import "$OUT/branch.dzb"
+    # checked in a spawned worker process (the frozen executable started again: freeze_support)
+    expect committee-import "已导入 1" /usr/bin/env DZDESK_IMPORT_START=spawn "$CLI" --home "$C" committee import "$OUT/branch.dzb"
+    expect committee-import-fork "已导入 1" /usr/bin/env DZDESK_IMPORT_START=fork "$CLI" --home "$OUT/committee-fork" committee import "$OUT/branch.dzb"
     expect committee-list "已提交 1 个" "$CLI" --home "$C" committee list --period "$PERIOD"
     expect committee-pdf "已生成" "$CLI" --home "$C" committee summary --period "$PERIOD" -o "$OUT/summary.pdf"
     expect committee-xlsx "已生成" "$CLI" --home "$C" committee summary --period "$PERIOD" -o "$OUT/summary.xlsx"

@@ -5,12 +5,26 @@ verify`` and the committee import both use it). The format is specified in
 docs/bundle-format.md.
 """
 
-from .format import FORMAT_NAME, FORMAT_VERSION, suggested_filename
-from .location import default_export_folder, removable_folders
-from .types import BUNDLE_SUFFIX, BundleError, BundleEvidence, VerifiedBundle
-from .verify import verify_bundle
-from .writer import export_bundle
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .format import FORMAT_NAME, FORMAT_VERSION, suggested_filename
+    from .location import default_export_folder, removable_folders
+    from .types import BUNDLE_SUFFIX, BundleError, BundleEvidence, VerifiedBundle
+    from .verify import verify_bundle
+    from .writer import export_bundle
+
+# Loaded on first use: a committee import's worker process needs the verifier, not the writer
+# (which brings the branch store and sqlite-utils, ~0.1 s per spawned worker).
+_WHERE = {
+    "FORMAT_NAME": ".format", "FORMAT_VERSION": ".format", "suggested_filename": ".format",
+    "default_export_folder": ".location", "removable_folders": ".location",
+    "BUNDLE_SUFFIX": ".types", "BundleError": ".types", "BundleEvidence": ".types", "VerifiedBundle": ".types",
+    "verify_bundle": ".verify", "export_bundle": ".writer",
+}
 __all__ = [
     "BUNDLE_SUFFIX",
     "FORMAT_NAME",
@@ -24,3 +38,9 @@ __all__ = [
     "suggested_filename",
     "verify_bundle",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_WHERE[name], __name__), name)

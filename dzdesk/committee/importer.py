@@ -7,35 +7,28 @@ Files are durable before the transaction with the rows that refer to them
 commits, so a crash leaves at most unreferenced files, never a row without
 its files.
 
-Two threads check bundles ahead (:class:`VerifyAhead`) while the calling
-thread records them: hashing, CRC and file I/O release Python's lock, so a
-second core does useful work. Every database decision stays on the calling
-thread, in the order the files were given, so the outcome is the same as one
-bundle after another.
+Bundles are checked ahead, in worker processes for a folder, while the
+calling thread records them (see checking.py). Every database decision stays
+on the calling thread, in the order the files were given, so the outcome is
+the same as one bundle after another.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..bundle.types import BUNDLE_SUFFIX, VerifiedBundle
+from ..bundle.types import BUNDLE_SUFFIX
 from ..errors import DzdeskError, StoreError, ValidationError
 from ..progress import NO_PROGRESS, Cancelled, Progress
 from . import models as m
-from .staging import BundleFiles, Staging
+from .checking import Checked, ProcessAhead, Verifier, VerifyAhead, worker_count
+from .staging import Staging
 from .store import CommitteeStore
 
 log = logging.getLogger("dzdesk.committee")
 COMMIT_EVERY = 50
-VERIFY_THREADS = 2
-LOOKAHEAD = 6  # bundles checked ahead of the one being recorded (bounds memory and wasted work on cancel)
-# verify(path, *, sink=...) -> VerifiedBundle, as dzdesk.bundle.verify_bundle
-Verifier = Callable[..., VerifiedBundle]
-Checked = tuple[BundleFiles, VerifiedBundle | None, BaseException | None]
 
 
 def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
@@ -55,55 +48,17 @@ def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def _default_verifier() -> Verifier:
-    from ..bundle import verify_bundle
-
-    return verify_bundle
-
-
-def check_one(path: Path, verify: Verifier, staging: Staging) -> Checked:
-    """Verify one bundle, its files written to temporary files; on failure they are deleted at once."""
-    files = staging.bundle()
-    try:
-        return files, verify(path, sink=files), None
-    except BaseException as exc:  # handed to the recording thread, which decides what it means
-        files.discard()
-        return files, None, exc
-
-
-class VerifyAhead:
-    """Checks bundles on a small thread pool, a few ahead; yields the results in input order."""
-
-    def __init__(self, paths: Sequence[Path], verify: Verifier, staging: Staging) -> None:
-        self._pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="dzdesk-import-verify")
-        self._todo = iter(paths)
-        self._verify, self._staging = verify, staging
-        self._ahead: deque[tuple[Path, Future[Checked]]] = deque()
-        for _ in range(LOOKAHEAD):
-            self._submit()
-
-    def _submit(self) -> None:
-        path = next(self._todo, None)
-        if path is not None:
-            self._ahead.append((path, self._pool.submit(check_one, path, self._verify, self._staging)))
-
-    def __iter__(self) -> Iterator[tuple[Path, Checked]]:
-        while self._ahead:
-            path, future = self._ahead[0]
-            result = future.result()  # interrupted here, the bundle is still ahead: close() discards its files
-            self._ahead.popleft()
-            self._submit()
-            yield path, result
-
-    def close(self) -> None:
-        """Stop: bundles not started are dropped, those checked but not recorded lose their files."""
-        for _, future in self._ahead:
-            future.cancel()
-        self._pool.shutdown(wait=True)
-        for _, future in self._ahead:
-            if not future.cancelled():
-                future.result()[0].discard()
-        self._ahead.clear()
+def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -> VerifyAhead | ProcessAhead:
+    """Worker processes for a folder checked with the real verifier; threads otherwise."""
+    workers = worker_count(len(files)) if verify is None else 0
+    if workers:
+        try:
+            return ProcessAhead(files, staging, workers)
+        except (OSError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for the pool's semaphores
+            log.warning("checking on threads: worker processes cannot start here (%s)", exc)
+    if verify is None:
+        from ..bundle.verify import verify_bundle as verify
+    return VerifyAhead(files, verify, staging)
 
 
 def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Staging) -> m.ImportOutcome:
@@ -129,7 +84,8 @@ def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Sta
     except Exception as exc:  # a bug or odd file must not stop the other imports
         files.discard()
         log.error("import of %s failed", path, exc_info=exc)
-        return m.ImportOutcome(path.name, m.REJECTED, reason=f"文件无法读取或格式不正确（{type(exc).__name__}）。")
+        kind = getattr(exc, "kind", type(exc).__name__)  # a worker process's error arrives as CheckFailed
+        return m.ImportOutcome(path.name, m.REJECTED, reason=f"文件无法读取或格式不正确（{kind}）。")
     except BaseException:
         files.discard()
         raise
@@ -144,7 +100,6 @@ def import_bundles(
     ``verify`` must accept ``sink=`` as :func:`dzdesk.bundle.verify_bundle` does.
     """
     files = bundle_files(list(sources))
-    verify = verify or _default_verifier()
     progress.start(len(files), "正在导入报送包")
     outcomes: list[m.ImportOutcome] = []
     # Each bundle is recorded in its own savepoint (all of it or none of it); the
@@ -153,9 +108,9 @@ def import_bundles(
     # commit the batch's files are made durable. Cancelling keeps what was done.
     cancelled = False
     staging = Staging(store.blobs)
-    ahead: VerifyAhead | None = None
+    ahead: VerifyAhead | ProcessAhead | None = None
     try:
-        ahead = VerifyAhead(files, verify, staging)
+        ahead = _checker(files, verify, staging)
         checked = iter(ahead)
         for start in range(0, len(files), COMMIT_EVERY):
             try:

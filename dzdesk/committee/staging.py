@@ -2,15 +2,17 @@
 
 The verifier hands each evidence file and report to a :class:`BundleFiles`
 while hashing it. The bytes go straight to a temporary file from the thread
-that checks the bundle (several do so at once; see importer.py), and a few
-more threads flush each finished file to disk, so the disk works while the
-next bundles are checked. A bundle that fails verification has its temporary
-files deleted. Those of recorded bundles wait in :class:`Staging` until the
+or worker process that checks the bundle (several do so at once; see
+checking.py), and a few threads of the importing process flush each finished
+file to disk (a worker's files once it hands them over: :meth:`TempFile.adopt`),
+so the disk works while the next bundles are checked. A bundle that fails
+verification has its temporary files deleted. Those of recorded bundles wait in :class:`Staging` until the
 batch's database transaction is about to commit: then they are renamed to
 their content address and their folders flushed, and only after that is the
 transaction committed. So a committed row never refers to a file that is not
 on disk, and a crash leaves at most unreferenced temporary files
-(``.incoming-*``).
+(``.incoming-*``); at the end of an import, :meth:`Staging.close` deletes
+any its workers left (one killed mid-write, say).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ FSYNC_THREADS = 4
 # the flushers; without a bound a slow disk piles up descriptors until opening fails.
 OPEN_FILES = 64
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_REOPEN_FLAGS = os.O_WRONLY | getattr(os, "O_BINARY", 0)
 
 
 def write_error(exc: OSError) -> StoreError:
@@ -65,6 +68,19 @@ class TempFile:
         self.closing = False  # close() was called: ``done`` follows
         self._fd: int | None = None
         self._created = False
+        self._adopted = False
+
+    @classmethod
+    def adopt(cls, staging: Staging, path: Path, size: int, error: OSError | None) -> TempFile:
+        """A temporary file a worker process wrote and closed (or failed to): flushed from here."""
+        temp = cls(staging, path, size)
+        temp._created = temp._adopted = temp.closing = True
+        if error is not None:
+            temp.error = error
+            temp.done.set()
+        else:
+            staging.flushers.submit(temp._flush)
+        return temp
 
     def created(self) -> bool:
         """Whether this import created the file: only then may it delete it."""
@@ -72,15 +88,17 @@ class TempFile:
 
     def _open(self) -> int:
         if self._fd is None:
-            if self._created:
+            if self._created and not self._adopted:
                 raise OSError(errno.EBADF, "already closed")
             self.staging.open_slots.acquire()  # waits for a flusher when OPEN_FILES are open
             try:
-                self._fd = os.open(self.path, _OPEN_FLAGS, 0o600)
+                # an adopted file is opened once more, to flush it (Windows flushes only writable handles)
+                self._fd = os.open(self.path, _REOPEN_FLAGS if self._adopted else _OPEN_FLAGS, 0o600)
             except BaseException:
                 self.staging.open_slots.release()
                 raise
             self._created = True
+            self._adopted = False
         return self._fd
 
     def write(self, chunk: bytes | memoryview) -> None:
@@ -104,11 +122,19 @@ class TempFile:
         except OSError as exc:
             self._fail(exc)
             return
-        self.staging.flushers.submit(self._flush)
+        if self.staging.flushes:
+            self.staging.flushers.submit(self._flush)
+        else:
+            self._finish(flush=False)
 
     def _flush(self) -> None:
+        self._finish(flush=True)
+
+    def _finish(self, *, flush: bool) -> None:
         try:
-            os.fsync(self._open())
+            fd = self._open()
+            if flush:
+                os.fsync(fd)
             self._close_fd(quiet=False)
         except OSError as exc:
             self._fail(exc)
@@ -136,16 +162,21 @@ class Staging:
     """The temporary files of one import: per bundle while it is checked, per batch until it commits.
 
     Verifier threads call :meth:`has` and :meth:`new_temp`; everything else runs on the
-    thread that records the bundles.
+    thread that records the bundles. ``flushes=False`` is for a worker process: it only
+    writes and closes; the recording process flushes what it adopts.
     """
 
-    def __init__(self, blobs: BlobStore) -> None:
+    def __init__(self, blobs: BlobStore, *, flushes: bool = True, prefix: str = "") -> None:
         self.blobs = blobs
+        self.flushes = flushes
         self.flushers = ThreadPoolExecutor(FSYNC_THREADS, thread_name_prefix="dzdesk-import-fsync")
         self.pending: dict[str, TempFile] = {}  # sha256 -> temp file, of bundles recorded in this batch
         self.open_slots = threading.BoundedSemaphore(OPEN_FILES)
         self._root_ready = False
-        self._prefix = f".incoming-{os.getpid()}-{secrets.token_hex(6)}-"
+        # A worker process names its files under the importing process's prefix, so that one sweep
+        # finds whatever a worker that was killed mid-write left behind.
+        self.prefix = prefix or f".incoming-{os.getpid()}-{secrets.token_hex(6)}-"
+        self._prefix = self.prefix if not prefix else f"{prefix}w{os.getpid()}-"
         self._numbers = itertools.count()
 
     def has(self, sha256: str, size: int) -> bool:
@@ -214,7 +245,15 @@ class Staging:
         self.pending = {}
 
     def close(self) -> None:
+        """The import is over: every file it wrote is recorded, or deleted here."""
         self.flushers.shutdown(wait=True)
+        try:
+            strays = [entry.path for entry in os.scandir(self.blobs.root) if entry.name.startswith(self.prefix)]
+        except OSError:
+            return
+        for path in strays:
+            with suppress(OSError):
+                os.unlink(path)
 
 
 def discard(temps: Iterable[TempFile]) -> None:

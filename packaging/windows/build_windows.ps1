@@ -61,8 +61,11 @@ try {
         Check ($LASTEXITCODE -eq 0 -and (Test-Path "$Home_\report.pdf")) "report"
         # The committee side, including the XLSX that openpyxl writes without lxml in the frozen build.
         $Committee = Join-Path $Home_ "committee"
+        # checked in a spawned worker process: the frozen executable started again (freeze_support)
+        $env:DZDESK_IMPORT_START = "spawn"
         $out = & $Cli --home $Committee committee import "$Home_\branch.dzb"
-        Check ($LASTEXITCODE -eq 0 -and "$out" -match "已导入 1") "committee import"
+        Remove-Item Env:DZDESK_IMPORT_START
+        Check ($LASTEXITCODE -eq 0 -and "$out" -match "已导入 1") "committee import (worker process)"
         foreach ($kind in "pdf", "xlsx") {
             & $Cli --home $Committee committee summary --period $period -o "$Home_\summary.$kind"
             Check ($LASTEXITCODE -eq 0 -and (Test-Path "$Home_\summary.$kind")) "committee summary .$kind"

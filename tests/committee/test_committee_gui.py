@@ -157,7 +157,9 @@ def test_key_change_dialog_accepts_after_confirmation(qtbot, committee, fake_bun
     assert win.model.row_at(0).revision == 2
 
 
-def test_import_through_the_window_with_real_bundles(qtbot, paths, tmp_path, real_branches):
+@pytest.mark.parametrize("start", ["threads", "spawn"])  # spawn: how a GUI starts worker processes
+def test_import_through_the_window_with_real_bundles(qtbot, paths, tmp_path, real_branches, monkeypatch, start):
+    monkeypatch.setenv("DZDESK_IMPORT_START", start)
     usb = tmp_path / "usb"
     usb.mkdir()
     for i in (1, 2):
