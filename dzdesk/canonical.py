@@ -10,11 +10,13 @@ import hashlib
 import json
 from typing import Any
 
+# One encoder for every call: json.dumps builds a new JSONEncoder per call when given options, and
+# JSONEncoder.encode is exactly what json.dumps ends in; the output is the same.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
 
 def canonical_bytes(value: Any) -> bytes:
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def sha256_hex(value: Any) -> str:

@@ -73,6 +73,20 @@ def verify_signature(spki_der: bytes, data: bytes, signature: bytes) -> bool:
         return False
 
 
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())  # immutable; made once for the hundreds of checks of an import
+
+
+def verify_with_key(key: object, data: bytes, signature: bytes) -> bool:
+    """``verify_signature`` for a public key object already at hand (a certificate's own), saving the DER load."""
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        return False
+    try:
+        key.verify(signature, data, _ECDSA_SHA256)
+        return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+
+
 def _write_private(path: Path, data: bytes) -> None:
     """Owner-only from the first byte, written atomically."""
     write_atomically(path, data, prefix=".tmp-", mode=0o600)

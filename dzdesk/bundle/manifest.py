@@ -59,6 +59,9 @@ class Manifest:
         return next((e for e in self.entries if e.role == role), None)
 
 
+_ABSENT = object()
+
+
 def shape_error(member: str, detail_zh: str, detail_en: str) -> BundleError:
     return BundleError(
         f"上报文件中的 {member} 格式不正确：{detail_zh}。", f"{member} is malformed: {detail_en}."
@@ -90,6 +93,10 @@ def parse_json(data: bytes, member: str) -> Any:
 
 def field(obj: Any, key: str, kind: type | tuple[type, ...], member: str, where: str = "") -> Any:
     """``obj[key]``, which must exist and be of ``kind`` (bool never counts as int)."""
+    if type(obj) is dict:  # the usual case, answered without building a label: the value's exact type is kind
+        value = obj.get(key, _ABSENT)
+        if type(value) is kind:
+            return value
     label = f"{where}{key}"
     if not isinstance(obj, dict):
         raise shape_error(member, f"“{where.rstrip('.') or '顶层'}”不是对象", f"'{where.rstrip('.') or 'top level'}' is not an object")

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ..identity import fingerprint_of, public_key_der, verify_signature
+from ..identity import fingerprint_of, verify_with_key
 from ..progress import NO_PROGRESS, Progress
 from .contents import check_assessment, check_changes
 from .format import (
@@ -45,10 +46,20 @@ from .format import (
     printable,
 )
 from .manifest import Entry, Manifest, parse_json, parse_manifest, parse_signature
-from .safezip import check_members, open_zip, read_member, stream_member
+from .safezip import (
+    Window,
+    check_members,
+    is_small_deflated,
+    open_zip,
+    read_member,
+    read_small_deflated,
+    read_window,
+    stream_member,
+)
 from .types import BundleError, BundleEvidence, VerifiedBundle
 
 PDF_MAGIC = b"%PDF-"
+SMALL_MEMBERS = (ASSESSMENT, CHANGES, MANIFEST, SIGNATURE)  # written last, read through one window
 _local = threading.local()
 
 
@@ -78,20 +89,21 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
     path = Path(path)
     with open_zip(path) as (zf, file_size):
         members = check_members(zf, file_size)
+        window = read_window(zf, [i for n in SMALL_MEMBERS if (i := members.get(n)) and is_small_deflated(i)])
         manifest_bytes = _required(
-            zf, members, MANIFEST, MAX_MANIFEST_BYTES,
+            zf, members, window, MANIFEST, MAX_MANIFEST_BYTES,
             "不是 dzdesk 上报文件：缺少清单 manifest.json", "not a dzdesk bundle: manifest.json is missing",
         )
         manifest = parse_manifest(manifest_bytes)
         signature_bytes = _required(
-            zf, members, SIGNATURE, MAX_SIGNATURE_BYTES,
+            zf, members, window, SIGNATURE, MAX_SIGNATURE_BYTES,
             "上报文件没有签名（缺少 signature.json），不能确认来源", "the bundle is unsigned (signature.json is missing)",
         )
         fingerprint = fingerprint_of(manifest.public_key_der)
         _check_signature(manifest, signature_bytes, manifest_bytes, fingerprint)
         _check_member_set(manifest, members)
         parsed: dict[str, object] = {}
-        kept = _check_entries(zf, members, manifest, progress, sink, parsed)
+        kept = _check_entries(zf, members, manifest, progress, sink, parsed, window)
     assessment = parsed[ASSESSMENT] if ASSESSMENT in parsed else parse_json(kept[ASSESSMENT], ASSESSMENT)
     snapshot, score = check_assessment(assessment, manifest)
     changes = check_changes(parse_json(kept[CHANGES], CHANGES))
@@ -145,11 +157,13 @@ def _snapshot_bytes(assessment: bytes, digest: str) -> bytes | None:
     return candidate if hashlib.sha256(candidate).hexdigest() == digest else None
 
 
-def _required(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str, cap: int, zh: str, en: str) -> bytes:
+def _required(
+    zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], window: Window | None, name: str, cap: int, zh: str, en: str,
+) -> bytes:
     info = members.get(name)
     if info is None:
         raise BundleError(f"{zh}。", f"{en[0].upper()}{en[1:]}.")
-    return read_member(zf, info, cap)
+    return read_member(zf, info, cap, window=window)
 
 
 def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes: bytes, fingerprint: str) -> None:
@@ -159,7 +173,8 @@ def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes:
         raise BundleError("清单中的签名密钥指纹与公钥不符。", "The signer fingerprint does not match the signer's public key.")
     try:
         certificate = x509.load_pem_x509_certificate(signer["certificate"].encode("utf-8"))
-        cert_key = public_key_der(certificate)
+        cert_public_key = certificate.public_key()
+        cert_key = cert_public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     except (ValueError, TypeError, UnicodeEncodeError):
         raise BundleError("清单中的签名证书无法读取。", "The signer certificate in the manifest cannot be read.") from None
     if cert_key != claimed:
@@ -170,7 +185,9 @@ def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes:
             f"签名所用的密钥（指纹 {fingerprint_of(signing_key)[:19]}…）不是清单声明的党支部密钥，不能采信。",
             "The bundle was signed with a different key than the manifest claims.",
         )
-    if not verify_signature(claimed, manifest_bytes, signature):
+    # The certificate's key object is the claimed key: its DER form was just found equal to ``claimed``
+    # (the same check public_key_der makes), so verifying with it is verifying with a fresh load of ``claimed``.
+    if not verify_with_key(cert_public_key, manifest_bytes, signature):
         raise BundleError(
             "上报文件的签名无效：清单在签名后被改动过，或签名已损坏。",
             "Invalid signature: the manifest was changed after signing, or the signature is damaged.",
@@ -193,7 +210,7 @@ def _check_member_set(manifest: Manifest, members: dict[str, zipfile.ZipInfo]) -
 
 def _check_entries(
     zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], manifest: Manifest, progress: Progress,
-    sink: MemberSink | None = None, parsed: dict[str, object] | None = None,
+    sink: MemberSink | None = None, parsed: dict[str, object] | None = None, window: Window | None = None,
 ) -> dict[str, bytes]:
     """Hash every listed member; keep the JSON members and the report's first bytes.
 
@@ -209,13 +226,21 @@ def _check_entries(
         cap = MAX_JSON_BYTES if json_member else MAX_ENTRY_BYTES
         if entry.size > cap:
             raise BundleError(f"“{entry.path}”超过大小上限。", f"'{entry.path}' exceeds the size limit.")
+        info = members[entry.path]
+        if json_member and is_small_deflated(info):
+            data = read_small_deflated(zf, info, cap, check_crc=False, window=window)  # SHA-256 checked below
+            _check_small(entry, data, sink, progress, names)
+            kept[entry.path] = data
+            if entry.role == ROLE_ASSESSMENT:
+                names = _evidence_names(data, parsed if parsed is not None else {})
+            continue
         digest = hashlib.sha256()
         size = 0
         parts: list[bytes] = []
         out = sink(entry) if sink is not None else None
         try:
             # SHA-256 checked below; a chunk may be a view of the buffer, so what is kept is copied
-            for chunk in stream_member(zf, members[entry.path], cap, check_crc=False, buffer=buffer):
+            for chunk in stream_member(zf, info, cap, check_crc=False, buffer=buffer):
                 size += len(chunk)
                 if size > entry.size:
                     break  # longer than the manifest says: a mismatch, stop reading
@@ -234,6 +259,21 @@ def _check_entries(
         if entry.role == ROLE_ASSESSMENT:
             names = _evidence_names(kept[entry.path], parsed if parsed is not None else {})
     return kept
+
+
+def _check_small(entry: Entry, data: bytes, sink: MemberSink | None, progress: Progress, names: dict[str, str]) -> None:
+    """What the streaming loop in _check_entries does for a member read whole: the sink is given the
+    bytes unless there are more than the manifest says, then size and SHA-256 are checked."""
+    out = sink(entry) if sink is not None else None
+    try:
+        if len(data) <= entry.size:
+            if out is not None:
+                out.write(data)
+            progress.step(len(data))
+    finally:
+        if out is not None:
+            out.close()
+    _check_hash(entry, len(data), hashlib.sha256(data).hexdigest(), names.get(entry.sha256, ""))
 
 
 def _evidence_names(data: bytes, parsed: dict[str, object]) -> dict[str, str]:
