@@ -41,6 +41,9 @@ VERIFY_THREADS = 2
 # than it saves (a forked worker starts in milliseconds, a spawned one in about 0.1 s).
 PROCESS_FROM = {"fork": 8, "spawn": 32}
 LOOKAHEAD = 6  # bundles checked ahead of the one being recorded (bounds memory and wasted work on cancel)
+# Jobs (of ProcessAhead.chunk bundles) checked ahead by worker processes: enough for the workers to
+# keep going while the recording thread waits for a batch's files to reach the disk.
+PROCESS_LOOKAHEAD = 16
 # verify(path, *, sink=...) -> VerifiedBundle, as dzdesk.bundle.verify_bundle
 Verifier = Callable[..., VerifiedBundle]
 Checked = tuple[BundleFiles, VerifiedBundle | None, BaseException | None]
@@ -152,7 +155,7 @@ class ProcessAhead(_Ahead):
         context = multiprocessing.get_context(start_method())
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
         try:
-            super().__init__(paths, pool, 2 * workers + 2)
+            super().__init__(paths, pool, PROCESS_LOOKAHEAD)
         except BaseException:  # the first workers could not start (fork failed): the caller checks on threads
             pool.shutdown(wait=False, cancel_futures=True)
             raise
