@@ -23,9 +23,10 @@ from ..bundle.types import BUNDLE_SUFFIX
 from ..errors import DzdeskError, StoreError, ValidationError
 from ..progress import NO_PROGRESS, Cancelled, Progress
 from . import models as m
-from .checking import Checked, ProcessAhead, Verifier, VerifyAhead, worker_count
+from .checking import Checked, Verifier, VerifyAhead
 from .staging import Staging
 from .store import CommitteeStore
+from .workers import ProcessAhead, worker_count
 
 log = logging.getLogger("dzdesk.committee")
 COMMIT_EVERY = 50
@@ -54,7 +55,7 @@ def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -
     if workers:
         try:
             return ProcessAhead(files, staging, workers)
-        except (OSError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for the pool's semaphores
+        except (OSError, RuntimeError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for semaphores
             log.warning("checking on threads: worker processes cannot start here (%s)", exc)
     if verify is None:
         from ..bundle.verify import verify_bundle as verify
@@ -85,6 +86,8 @@ def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Sta
         files.discard()
         log.error("import of %s failed", path, exc_info=exc)
         kind = getattr(exc, "kind", type(exc).__name__)  # a worker process's error arrives as CheckFailed
+        if getattr(exc, "detail", ""):
+            log.error("worker traceback for %s:\n%s", path, exc.detail)
         return m.ImportOutcome(path.name, m.REJECTED, reason=f"文件无法读取或格式不正确（{kind}）。")
     except BaseException:
         files.discard()

@@ -22,6 +22,7 @@ import itertools
 import os
 import secrets
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -39,6 +40,7 @@ FSYNC_THREADS = 4
 OPEN_FILES = 64
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _REOPEN_FLAGS = os.O_WRONLY | getattr(os, "O_BINARY", 0)
+REOPEN_PAUSES = (0.05, 0.1, 0.2, 0.4)  # seconds
 
 
 def write_error(exc: OSError) -> StoreError:
@@ -71,11 +73,12 @@ class TempFile:
         self._adopted = False
 
     @classmethod
-    def adopt(cls, staging: Staging, path: Path, size: int, error: OSError | None) -> TempFile:
-        """A temporary file a worker process wrote and closed (or failed to): flushed from here."""
+    def adopt(cls, staging: Staging, path: Path, size: int, error: OSError | None, *, flush: bool = True) -> TempFile:
+        """A temporary file a worker process wrote and closed (or failed to): flushed from here,
+        unless it is only adopted to be deleted (``flush=False``)."""
         temp = cls(staging, path, size)
         temp._created = temp._adopted = temp.closing = True
-        if error is not None:
+        if error is not None or not flush:
             temp.error = error
             temp.done.set()
         else:
@@ -92,14 +95,25 @@ class TempFile:
                 raise OSError(errno.EBADF, "already closed")
             self.staging.open_slots.acquire()  # waits for a flusher when OPEN_FILES are open
             try:
-                # an adopted file is opened once more, to flush it (Windows flushes only writable handles)
-                self._fd = os.open(self.path, _REOPEN_FLAGS if self._adopted else _OPEN_FLAGS, 0o600)
+                self._fd = self._reopen() if self._adopted else os.open(self.path, _OPEN_FLAGS, 0o600)
             except BaseException:
                 self.staging.open_slots.release()
                 raise
             self._created = True
             self._adopted = False
         return self._fd
+
+    def _reopen(self) -> int:
+        """An adopted file, opened once more to flush it (Windows flushes only writable handles).
+        A virus scanner may hold it for a moment after its writer closed it: try again briefly."""
+        for pause in (*REOPEN_PAUSES, None):
+            try:
+                return os.open(self.path, _REOPEN_FLAGS)
+            except PermissionError:
+                if pause is None:
+                    raise
+                time.sleep(pause)
+        raise AssertionError("unreachable")
 
     def write(self, chunk: bytes | memoryview) -> None:
         if self.error is not None:

@@ -9,8 +9,12 @@ cancelling, and what the importing process does with files a worker wrote.
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -18,8 +22,8 @@ import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
 
 from dzdesk.bundle import verify as verify_module
-from dzdesk.committee import checking
 from dzdesk.committee import models as m
+from dzdesk.committee import workers
 from dzdesk.committee.importer import import_bundles
 from dzdesk.committee.staging import Staging, TempFile
 from dzdesk.committee.store import CommitteeStore
@@ -67,7 +71,7 @@ def pools(monkeypatch) -> list[str]:
             started.append(kwargs["mp_context"].get_start_method())
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(checking, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
     return started
 
 
@@ -107,10 +111,10 @@ def test_workers_give_exactly_the_outcomes_of_threads(folder, tmp_path, monkeypa
         assert not [name for name, _ in stored if name.startswith(".incoming")]
 
 
-_real_check = checking.check_in_worker
+_real_check = workers.check_in_worker
 
 
-def _dies_on_the_fifth(paths: list[str], root: str, prefix: str) -> list[checking.Staged]:
+def _dies_on_the_fifth(paths: list[str], root: str, prefix: str) -> list[workers.Staged]:
     """Sent to forked workers by name: this module is loaded there too."""
     if any(path.endswith("05.dzb") for path in paths):
         os._exit(3)  # as the system's out-of-memory killer would end it
@@ -118,7 +122,7 @@ def _dies_on_the_fifth(paths: list[str], root: str, prefix: str) -> list[checkin
 
 
 def test_a_worker_that_dies_stops_the_import_with_one_sentence_and_nothing_half_done(folder, committee, monkeypatch):
-    monkeypatch.setattr(checking, "check_in_worker", _dies_on_the_fifth)
+    monkeypatch.setattr(workers, "check_in_worker", _dies_on_the_fifth)
     monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
     with pytest.raises(DzdeskError) as caught:
         import_bundles(committee, [folder])
@@ -202,7 +206,7 @@ def test_where_worker_processes_cannot_start_the_folder_is_checked_on_threads(fo
     def no_semaphores(*args, **kwargs):
         raise OSError(errno.ENOSYS, "Function not implemented")  # as on a system without /dev/shm
 
-    monkeypatch.setattr(checking, "ProcessPoolExecutor", no_semaphores)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_semaphores)
     monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
     report = import_bundles(committee, [folder])
     assert [o.outcome for o in report.outcomes].count(m.REJECTED) == 1
@@ -211,10 +215,92 @@ def test_where_worker_processes_cannot_start_the_folder_is_checked_on_threads(fo
 
 def test_a_folder_gets_workers_and_a_few_files_stay_on_threads(folder, tmp_path, monkeypatch, pools):
     monkeypatch.delenv("DZDESK_IMPORT_START", raising=False)
-    few = sorted(folder.glob("*.dzb"))[: checking.PROCESS_FROM["fork"] - 1]
+    monkeypatch.setattr(workers, "start_method", lambda: "fork")  # what the command line gets; see below
+    few = sorted(folder.glob("*.dzb"))[: workers.PROCESS_FROM["fork"] - 1]
     with CommitteeStore(resolve_paths(tmp_path / "few"), actor="委员甲") as store:
         assert import_bundles(store, few).ok
     assert pools == []
     with CommitteeStore(resolve_paths(tmp_path / "all"), actor="委员甲") as store:
         import_bundles(store, [folder])
-    assert pools == [checking.start_method()]  # fork from this thread when it is alone, spawn otherwise
+    assert pools == ["fork"]
+
+
+CHOICE = "from dzdesk.committee.workers import start_method; {before}print(start_method())"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is only chosen on Linux")
+@pytest.mark.parametrize(("before", "expected"), [
+    ("", "fork"),  # the command line: one thread
+    ("import threading, time; threading.Thread(target=time.sleep, args=(5,), daemon=True).start(); ", "spawn"),
+    ("import threading; t = threading.Thread(target=lambda: print(end='')); t.start(); t.join(); ", "fork"),
+    # a thread Python does not know about (as Qt starts them): only the system's count shows it
+    ("import ctypes, time; libc = ctypes.CDLL(None); fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)"
+     "(lambda _: time.sleep(5)); tid = ctypes.c_ulong(); "
+     "libc.pthread_create(ctypes.byref(tid), None, fn, None); time.sleep(0.2); ", "spawn"),
+])
+def test_workers_are_forked_only_from_a_process_with_one_thread(before, expected):
+    env = {k: v for k, v in os.environ.items() if k != "DZDESK_IMPORT_START"}
+    done = subprocess.run([sys.executable, "-c", CHOICE.format(before=before)], capture_output=True, text=True,
+                          env=env, timeout=60, cwd=Path(workers.__file__).parents[2])
+    assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+
+
+def _returns_something_unsendable(paths: list[str], root: str, prefix: str) -> list:
+    """A job that fails as a whole in the worker (here: its result cannot be sent back)."""
+    result = _real_check(paths, root, prefix)
+    return [*result, lambda: None] if any(path.endswith("05.dzb") for path in paths) else result
+
+
+def test_a_job_that_fails_as_a_whole_rejects_its_files_and_the_rest_imports(folder, committee, monkeypatch):
+    monkeypatch.setattr(workers, "check_in_worker", _returns_something_unsendable)
+    monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
+    report = import_bundles(committee, [folder])
+    rejected = {o.file: o.reason for o in report.outcomes if o.outcome == m.REJECTED}
+    job = next(batch for batch, _ in workers.jobs_for(sorted(folder.glob("*.dzb"))) if batch[0].name <= "05.dzb" <= batch[-1].name)
+    assert {name for name in rejected if name != "11.dzb"} == {path.name for path in job}
+    assert {rejected[path.name] for path in job} == {"文件无法读取或格式不正确（AttributeError）。"}
+    assert [o.outcome for o in report.outcomes].count(m.IMPORTED) >= 3  # the other jobs' bundles
+    assert not [name for name, _ in _stored(committee) if name.startswith(".incoming")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_that_could_not_be_started_leaves_no_process_behind(folder, committee, monkeypatch):
+    context = multiprocessing.get_context("fork")
+    real_popen = context.Process._Popen
+    started: list[int] = []
+
+    def second_fork_fails(process):  # as near the process limit (EAGAIN) or out of memory
+        if started:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        popen = real_popen(process)
+        started.append(popen.pid)
+        return popen
+
+    monkeypatch.setattr(context.Process, "_Popen", staticmethod(second_fork_fails))
+    monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
+    report = import_bundles(committee, [folder])  # checked on threads instead
+    assert [o.outcome for o in report.outcomes].count(m.REJECTED) == 1
+    assert len(started) == 1
+    state = Path(f"/proc/{started[0]}/stat")
+    assert not state.exists() or state.read_text().split()[2] == "Z"  # gone (or only waiting to be reaped)
+
+
+def test_large_bundles_are_checked_one_a_job_and_not_far_ahead(tmp_path, monkeypatch):
+    sizes = [3_000_000] * 3 + [100] * 9 + [300_000_000] * 3
+    paths = []
+    for i, size in enumerate(sizes):
+        path = tmp_path / f"{i:02d}.dzb"
+        with open(path, "wb") as f:
+            f.truncate(size)  # sparse: only the size matters here
+        paths.append(path)
+    jobs = workers.jobs_for(paths)
+    assert [len(batch) for batch, _ in jobs] == [2, 4, 4, 2, 1, 1, 1]  # <= 4 a job, <= 8 MiB beyond the first
+    assert [p for batch, _ in jobs for p in batch] == paths
+    ahead = workers.ProcessAhead.__new__(workers.ProcessAhead)
+    ahead._workers, ahead._ahead = 2, deque()
+    for job in jobs[:4]:
+        assert ahead._room(job)
+        ahead._ahead.append((job, None))
+    assert not ahead._room(jobs[4])  # 300 MB would pass the 256 MB bound: waits for room
+    ahead._ahead = deque([(jobs[4], None)])
+    assert ahead._room(jobs[5])  # but every worker gets a job, however large
