@@ -7,10 +7,14 @@
    passes, right before and right after each import, and each import is
    compared with the lower of the two; the median ratio over the runs is the
    figure.
-   The import checks a folder in worker processes (forked here: the benchmark
-   calls it from its only thread, as the command line does) while the calling
-   thread records the bundles; one more run at the end starts them the way the
-   GUI does (spawned, a fresh interpreter each) and is printed on its own.
+   The import checks a folder in worker processes while the calling thread
+   records the bundles. The command line forks them when its process has no
+   other thread; here that is forced (--start fork, the default), because where
+   numpy is installed sqlite-utils imports it and numpy starts a thread pool,
+   which makes the command line spawn instead (dzdesk itself never imports
+   numpy; the frozen build leaves it out). One more run at the end starts them
+   the way the GUI does (spawned, a fresh interpreter each) and is printed on
+   its own.
    Printed with a breakdown: verify_bundle alone, and copying the bytes once
    with one fsync per file, over the same files; and, after each import, the
    disk alone: the same bytes written the importer's way (a file each, flushed
@@ -29,6 +33,7 @@
 
 Run:  python benchmarks/bench_committee.py [--bundles 500] [--branches 5000]
       [--skip-overview] [--skip-import] [--repeat 2] [--workdir DIR (keep and reuse the built bundles)]
+      [--start fork|spawn|threads|auto]
 """
 
 from __future__ import annotations
@@ -47,10 +52,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dzdesk.bundle import export_bundle, writer  # noqa: E402
 from dzdesk.bundle.types import BundleEvidence, VerifiedBundle  # noqa: E402
-from dzdesk.committee.checking import start_method  # noqa: E402
 from dzdesk.committee.importer import import_bundles  # noqa: E402
 from dzdesk.committee.overview import overview_rows  # noqa: E402
 from dzdesk.committee.store import CommitteeStore  # noqa: E402
+from dzdesk.committee.workers import start_method  # noqa: E402
 from dzdesk.identity import create_identity  # noqa: E402
 from dzdesk.models import BranchProfile  # noqa: E402
 from dzdesk.paths import resolve_paths  # noqa: E402
@@ -213,7 +218,9 @@ def floor_now(files: list[Path], passes: int = 3) -> float:
     return min(sha_floor(files) for _ in range(passes))
 
 
-def bench_import(count: int, size: int, workdir: str | None = None, repeat: int = 2) -> None:
+def bench_import(count: int, size: int, workdir: str | None = None, repeat: int = 2, start: str = "fork") -> None:
+    if start != "auto":
+        os.environ["DZDESK_IMPORT_START"] = start
     with tempfile.TemporaryDirectory(prefix="dzdesk-bench-") as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()
@@ -277,6 +284,7 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
 
 
 def spawned_import(files: list[Path], home: Path, count: int) -> float:
+    chosen = os.environ.get("DZDESK_IMPORT_START")
     os.environ["DZDESK_IMPORT_START"] = "spawn"
     try:
         os.sync()
@@ -286,7 +294,10 @@ def spawned_import(files: list[Path], home: Path, count: int) -> float:
             elapsed = time.perf_counter() - start
             assert report.ok and report.count("imported") == count
     finally:
-        del os.environ["DZDESK_IMPORT_START"]
+        if chosen is None:
+            del os.environ["DZDESK_IMPORT_START"]
+        else:
+            os.environ["DZDESK_IMPORT_START"] = chosen
     return elapsed
 
 
@@ -377,11 +388,13 @@ def main() -> None:
     parser.add_argument("--skip-overview", action="store_true")
     parser.add_argument("--repeat", type=int, default=2, help="import runs (each into a fresh committee store)")
     parser.add_argument("--workdir", help="keep the built bundles here and reuse them on the next run")
+    parser.add_argument("--start", choices=["fork", "spawn", "threads", "auto"], default="fork",
+                        help="how the import runs are checked (auto: as dzdesk would choose in this process)")
     args = parser.parse_args()
     if not args.skip_overview:
         bench_overview(args.branches)
     if not args.skip_import:
-        bench_import(args.bundles, args.size, args.workdir, args.repeat)
+        bench_import(args.bundles, args.size, args.workdir, args.repeat, args.start)
 
 
 if __name__ == "__main__":
