@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import exports
 
 if TYPE_CHECKING:
     from .branch_store import Store
 
+# Lazy so that ``dzdesk.store.blobs`` and friends can be imported without
+# sqlite-utils (~0.1 s): the GUI shows its window before opening the store.
+_WHERE = {"Store": ".branch_store"}
 __all__ = ["Store"]
 
-
-def __getattr__(name: str) -> Any:
-    # Lazy so that ``dzdesk.store.blobs`` and friends can be imported without
-    # sqlite-utils (~0.1 s): the GUI shows its window before opening the store.
-    if name == "Store":
-        from .branch_store import Store
-
-        return Store
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())
