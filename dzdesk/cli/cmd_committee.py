@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..committee import models as m
 from ..committee.grading import quota, set_grade
-from ..committee.importer import import_bundles
+from ..committee.importer import import_bundles, kept_before_stop
 from ..committee.overview import overview_rows
 from ..committee.roster import read_roster
 from ..committee.store import CommitteeStore
@@ -73,20 +73,31 @@ def _store(args: argparse.Namespace) -> CommitteeStore:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        report = import_bundles(store, args.sources)
+        try:
+            report = import_bundles(store, args.sources)
+        except BaseException as exc:  # a full disk, Ctrl-C: first say which files were already done
+            kept = kept_before_stop(exc)
+            if kept is not None and kept.outcomes and not args.json:
+                print("导入在中途停止。停止前已经完成的文件如下，其余文件请重新导入：")
+                _print_outcomes(kept)
+            raise
     if args.json:
         print(json.dumps([asdict(o) for o in report.outcomes], ensure_ascii=False, indent=2))
     else:
-        for o in report.outcomes:
-            mark = "✓" if o.ok else ("?" if o.outcome == m.HELD else "✗")
-            what = f"{o.branch} {o.period} 第{o.revision}版" if o.branch else ""
-            line = f"{mark} {o.label}　{o.file}" + (f"　{what}" if what else "")
-            print(line + (f"\n    {o.reason}" if o.reason else ""))
-        parts = [f"{m.OUTCOME_LABELS[k]} {report.count(k)}" for k in m.OUTCOME_LABELS if report.count(k)]
-        print(f"共 {len(report.outcomes)} 个文件：" + "，".join(parts))
+        _print_outcomes(report)
         if report.count(m.HELD):
             print("签名密钥变更的报送包已暂存，请核实后运行 dzdesk committee keys / accept-key ID。")
     return 0 if report.ok else 1
+
+
+def _print_outcomes(report: m.ImportReport) -> None:
+    for o in report.outcomes:
+        mark = "✓" if o.ok else ("?" if o.outcome == m.HELD else "✗")
+        what = f"{o.branch} {o.period} 第{o.revision}版" if o.branch else ""
+        line = f"{mark} {o.label}　{o.file}" + (f"　{what}" if what else "")
+        print(line + (f"\n    {o.reason}" if o.reason else ""))
+    parts = [f"{m.OUTCOME_LABELS[k]} {report.count(k)}" for k in m.OUTCOME_LABELS if report.count(k)]
+    print(f"共 {len(report.outcomes)} 个文件：" + "，".join(parts), flush=True)
 
 
 def _fmt(value: float | None) -> str:

@@ -101,6 +101,8 @@ def import_bundles(
     """Import every bundle named (files or folders); never stops at a bad file.
 
     ``verify`` must accept ``sink=`` as :func:`dzdesk.bundle.verify_bundle` does.
+    What stops the run (a full disk, cancelling, Ctrl-C) carries the outcomes of the files
+    whose batches were committed before it: :func:`kept_before_stop`.
     """
     files = bundle_files(list(sources))
     progress.start(len(files), "正在导入报送包")
@@ -110,6 +112,7 @@ def import_bundles(
     # hundreds does not pay one durable commit (and file flush) per file. Before each
     # commit the batch's files are made durable. Cancelling keeps what was done.
     cancelled = False
+    committed = 0
     staging = Staging(store.blobs)
     ahead: VerifyAhead | ProcessAhead | None = None
     try:
@@ -131,10 +134,20 @@ def import_bundles(
             except BaseException:
                 staging.abandon()
                 raise
+            committed = len(outcomes)
             if cancelled:
                 raise Cancelled()
+    except BaseException as exc:
+        exc.kept = m.ImportReport(tuple(outcomes[:committed]))  # type: ignore[attr-defined]
+        raise
     finally:
         if ahead is not None:
             ahead.close()
         staging.close()
     return m.ImportReport(tuple(outcomes))
+
+
+def kept_before_stop(exc: BaseException) -> m.ImportReport | None:
+    """The outcomes an import had committed when ``exc`` stopped it (None if it never started)."""
+    kept = getattr(exc, "kept", None)
+    return kept if isinstance(kept, m.ImportReport) else None

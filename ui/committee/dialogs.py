@@ -42,12 +42,19 @@ def _readonly_table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
 class ImportReportDialog(QDialog):
     """One row per file: imported / already had / older / held / rejected and why."""
 
-    def __init__(self, report: m.ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: m.ImportReport, parent: QWidget | None = None, *, stopped: str = "") -> None:
+        """``stopped``: why the import stopped early; ``report`` then holds what it had completed."""
         super().__init__(parent)
         self.setObjectName("ImportReportDialog")
-        self.setWindowTitle("导入结果")
+        self.setWindowTitle("导入结果（中途停止）" if stopped else "导入结果")
         self.resize(1240, 560)
         layout = QVBoxLayout(self)
+        if stopped:
+            notice = QLabel(f"{stopped}\n以下是停止前已经完成的文件。")
+            notice.setObjectName("stopped")
+            notice.setStyleSheet("color: #c62828; font-weight: bold;")
+            notice.setWordWrap(True)
+            layout.addWidget(notice)
         parts = [f"{m.OUTCOME_LABELS[k]} {report.count(k)} 个" for k in m.OUTCOME_LABELS if report.count(k)]
         summary = QLabel(f"共 {len(report.outcomes)} 个文件：" + "，".join(parts) + "。")
         summary.setObjectName("summary")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from dzdesk.committee import models as m
 from dzdesk.committee.grading import quota
-from dzdesk.committee.importer import import_bundles
+from dzdesk.committee.importer import import_bundles, kept_before_stop
 from dzdesk.committee.overview import overview_rows
 from dzdesk.committee.roster import read_roster
 from dzdesk.committee.store import CommitteeStore
@@ -41,7 +41,7 @@ from dzdesk.paths import AppPaths
 from dzdesk.periods import current_quarter, parse_period
 from dzdesk.progress import Progress
 
-from ..operations import Operations
+from ..operations import Operations, error_text
 from .detail import BranchDetail
 from .dialogs import ImportReportDialog, KeyChangesDialog
 from .grade_dialog import GradeDialog
@@ -225,9 +225,19 @@ class CommitteeWindow(QMainWindow):
             self.last_dialog = dialog
             dialog.open()
 
+        def stopped(exc: BaseException) -> None:
+            kept = kept_before_stop(exc)
+            if kept is None or not kept.outcomes:
+                self._failed(error_text(exc, IMPORT_CANCELLED))
+                return
+            self.load_periods()
+            dialog = ImportReportDialog(kept, self, stopped=error_text(exc, IMPORT_CANCELLED))
+            self.last_dialog = dialog
+            dialog.open()
+
         self.ops.op(work, self).blocking(self).with_progress(
             "正在校验并导入报送包", cancellable=True, cancelled_text=IMPORT_CANCELLED, counts=True
-        ).success(done).run()
+        ).success(done).failure(stopped).run()
 
     def _failed(self, text: str) -> None:
         self.refresh()  # a cancelled import keeps what it imported
