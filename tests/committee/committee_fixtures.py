@@ -28,6 +28,7 @@ from dzdesk.committee.store import CommitteeStore
 from dzdesk.identity import create_identity, fingerprint_of
 from dzdesk.models import Answer, BranchProfile, Rectification
 from dzdesk.paths import resolve_paths
+from dzdesk.progress import Progress
 from dzdesk.scoring import score
 from dzdesk.snapshot import snapshot_digest
 from dzdesk.store import Store
@@ -210,3 +211,16 @@ class RealBranches:
 @pytest.fixture(scope="session")
 def real_branches() -> type[RealBranches]:
     return RealBranches
+
+
+class CancelWhileRecording(Progress):
+    """A person pressing 取消 while bundle number ``at`` (from 1) is recorded: it and those before it are kept."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+
+    def step(self, amount: int = 1, label: str | None = None) -> None:
+        if self.done == self.at - 1:
+            self.cancel()
+        super().step(amount, label)

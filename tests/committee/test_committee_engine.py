@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
+from committee_fixtures import CancelWhileRecording
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -220,19 +221,13 @@ def test_same_snapshot_signed_with_a_new_key_is_held_not_a_crash(committee, fake
 
 
 def test_cancel_keeps_what_was_imported(committee, fake_bundles):
-    from dzdesk.progress import Cancelled, Progress
+    from dzdesk.progress import Cancelled
 
     for i in range(5):
         fake_bundles.make(f"第{i}党支部")
 
-    class CancelAtThird(Progress):  # the person presses 取消 while the third bundle is being recorded
-        def step(self, amount: int = 1, label: str | None = None) -> None:
-            if self.done == 2:
-                self.cancel()
-            super().step(amount, label)
-
     with pytest.raises(Cancelled):
-        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelAtThird())
+        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelWhileRecording(at=3))
     assert len(committee.submissions("2026Q4")) == 3
     committee.close()
     reopened = CommitteeStore(committee.paths)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
+from committee_fixtures import CancelWhileRecording
 
 from dzdesk.committee import importer
 from dzdesk.committee import models as m
@@ -21,7 +22,7 @@ from dzdesk.committee.importer import import_bundles
 from dzdesk.committee.store import CommitteeStore
 from dzdesk.errors import StoreError
 from dzdesk.paths import resolve_paths
-from dzdesk.progress import Cancelled, Progress
+from dzdesk.progress import Cancelled
 
 
 def _import_threads() -> list[str]:
@@ -109,14 +110,8 @@ def test_cancel_keeps_the_committed_bundles_and_no_staged_files(committee, fake_
     for i in range(12):
         fake_bundles.make(f"第{i:02d}党支部", file=f"{i:02d}.dzb", evidence_bytes=2000 + i)
 
-    class CancelAtFifth(Progress):
-        def step(self, amount: int = 1, label: str | None = None) -> None:
-            if self.done == 4:
-                self.cancel()  # the person presses 取消 while bundle 5 is recorded; 6 and more are checked ahead
-            super().step(amount, label)
-
     with pytest.raises(Cancelled):
-        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelAtFifth())
+        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelWhileRecording(at=5))
     assert _import_threads() == []
     committee.close()
     with CommitteeStore(committee.paths) as reopened:

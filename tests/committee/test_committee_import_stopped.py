@@ -11,6 +11,7 @@ import errno
 
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
+from committee_fixtures import CancelWhileRecording
 
 from dzdesk.cli import main
 from dzdesk.committee import importer
@@ -18,7 +19,7 @@ from dzdesk.committee import models as m
 from dzdesk.committee.importer import import_bundles, kept_before_stop
 from dzdesk.committee.staging import Staging, write_error
 from dzdesk.errors import StoreError
-from dzdesk.progress import Cancelled, Progress
+from dzdesk.progress import Cancelled
 from ui.committee.dialogs import ImportReportDialog
 from ui.committee.window import CommitteeWindow
 from ui.operations import SyncExecutor
@@ -67,15 +68,8 @@ def test_a_cancel_carries_everything_it_kept(committee, fake_bundles):
     for i in range(4):
         fake_bundles.make(f"第{i}党支部", file=f"{i}.dzb")
 
-    class CancelAfterTwo(Progress):
-        def step(self, amount: int = 1, label: str | None = None) -> None:
-            super().step(amount, label)
-            if self.done == 2:
-                self.cancel()
-                self.check()
-
     with pytest.raises(Cancelled) as caught:
-        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelAfterTwo())
+        import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify, progress=CancelWhileRecording(at=2))
     assert [o.file for o in kept_before_stop(caught.value).outcomes] == ["0.dzb", "1.dzb"]
     assert len(committee.submissions()) == 2
 

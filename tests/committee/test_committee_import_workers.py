@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
+from committee_fixtures import CancelWhileRecording
 
 from dzdesk.bundle import verify as verify_module
 from dzdesk.committee import models as m
@@ -29,7 +30,7 @@ from dzdesk.committee.staging import Staging, TempFile
 from dzdesk.committee.store import CommitteeStore
 from dzdesk.errors import DzdeskError, StoreError
 from dzdesk.paths import resolve_paths
-from dzdesk.progress import Cancelled, Progress
+from dzdesk.progress import Cancelled
 
 
 @pytest.fixture(scope="module")
@@ -149,16 +150,9 @@ def test_an_unexpected_error_inside_a_worker_rejects_that_file_naming_the_error(
 
 
 def test_cancelling_with_workers_keeps_what_was_recorded_and_leaves_no_temporary_file(folder, committee, monkeypatch):
-    class CancelAfterThree(Progress):
-        def step(self, amount: int = 1, label: str | None = None) -> None:
-            super().step(amount, label)
-            if self.done == 3:
-                self.cancel()
-                self.check()
-
     monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
     with pytest.raises(Cancelled):
-        import_bundles(committee, [folder], progress=CancelAfterThree())
+        import_bundles(committee, [folder], progress=CancelWhileRecording(at=3))
     kept = committee.submissions(states=("current", "superseded", "held"))
     assert len(kept) == 3  # 01, 02 (its revision 2, replacing it) and 03 were recorded before the cancel
     files = [name for name, _ in _stored(committee)]
