@@ -46,16 +46,15 @@ from .format import (
     printable,
 )
 from .manifest import Entry, Manifest, parse_json, parse_manifest, parse_signature
-from .safezip import (
+from .memberread import (
     Window,
-    check_members,
     is_small_deflated,
-    open_zip,
     read_member,
     read_small_deflated,
     read_window,
     stream_member,
 )
+from .safezip import check_members, open_zip
 from .types import BundleError, BundleEvidence, VerifiedBundle
 
 PDF_MAGIC = b"%PDF-"

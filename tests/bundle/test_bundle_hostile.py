@@ -358,12 +358,12 @@ def test_member_names_are_shown_exactly_as_printable_shows_them():
     from hypothesis import strategies as st
 
     from dzdesk.bundle.format import printable
-    from dzdesk.bundle.safezip import _shown
+    from dzdesk.bundle.safezip import shown_name
 
     @settings(max_examples=300, deadline=None)
     @given(st.text(max_size=120) | st.text(alphabet=st.characters(max_codepoint=127), max_size=120))
     def check(name: str) -> None:
-        assert _shown(name) == printable(name)
+        assert shown_name(name) == printable(name)
 
     check()
 
@@ -371,7 +371,8 @@ def test_member_names_are_shown_exactly_as_printable_shows_them():
 def test_crc_is_skipped_only_where_a_signed_sha256_covers_the_bytes(tmp_path):
     """verify_bundle hashes listed members against the signed manifest and skips their weaker CRC-32 pass;
     every other read (manifest, signature) still checks it."""
-    from dzdesk.bundle.safezip import open_zip, stream_member
+    from dzdesk.bundle.memberread import stream_member
+    from dzdesk.bundle.safezip import open_zip
 
     data = b"evidence bytes " * 1000
     target = tmp_path / "bad-crc.zip"

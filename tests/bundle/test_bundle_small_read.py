@@ -29,13 +29,8 @@ from hypothesis import strategies as st
 
 from dzdesk.bundle.format import MAX_JSON_BYTES
 from dzdesk.bundle.manifest import field, parse_json
-from dzdesk.bundle.safezip import (
-    open_zip,
-    read_member,
-    read_small_deflated,
-    read_window,
-    stream_member,
-)
+from dzdesk.bundle.memberread import read_member, read_small_deflated, read_window, stream_member
+from dzdesk.bundle.safezip import open_zip
 from dzdesk.bundle.types import BundleError
 from dzdesk.canonical import canonical_bytes
 from dzdesk.identity import verify_signature, verify_with_key

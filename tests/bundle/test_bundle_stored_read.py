@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from dzdesk.bundle.format import CHUNK, MAX_ENTRY_BYTES
-from dzdesk.bundle.safezip import open_zip, stream_member
+from dzdesk.bundle.memberread import stream_member
+from dzdesk.bundle.safezip import open_zip
 from dzdesk.bundle.types import BundleError
 
 NAME = "evidence/" + "ab" * 32
