@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -226,20 +226,19 @@ def _check_entries(
         if entry.size > cap:
             raise BundleError(f"“{entry.path}”超过大小上限。", f"'{entry.path}' exceeds the size limit.")
         info = members[entry.path]
+        # SHA-256 checked below. A small JSON member is read whole first (one read, one decompress),
+        # so a damaged one never reaches the sink; the others stream, a chunk possibly a view of the
+        # buffer, so what is kept is copied.
         if json_member and is_small_deflated(info):
-            data = read_small_deflated(zf, info, cap, check_crc=False, window=window)  # SHA-256 checked below
-            _check_small(entry, data, sink, progress, names)
-            kept[entry.path] = data
-            if entry.role == ROLE_ASSESSMENT:
-                names = _evidence_names(data, parsed if parsed is not None else {})
-            continue
+            chunks: Iterable[bytes | memoryview] = (read_small_deflated(zf, info, cap, check_crc=False, window=window),)
+        else:
+            chunks = stream_member(zf, info, cap, check_crc=False, buffer=buffer)
         digest = hashlib.sha256()
         size = 0
         parts: list[bytes] = []
         out = sink(entry) if sink is not None else None
         try:
-            # SHA-256 checked below; a chunk may be a view of the buffer, so what is kept is copied
-            for chunk in stream_member(zf, info, cap, check_crc=False, buffer=buffer):
+            for chunk in chunks:
                 size += len(chunk)
                 if size > entry.size:
                     break  # longer than the manifest says: a mismatch, stop reading
@@ -258,21 +257,6 @@ def _check_entries(
         if entry.role == ROLE_ASSESSMENT:
             names = _evidence_names(kept[entry.path], parsed if parsed is not None else {})
     return kept
-
-
-def _check_small(entry: Entry, data: bytes, sink: MemberSink | None, progress: Progress, names: dict[str, str]) -> None:
-    """What the streaming loop in _check_entries does for a member read whole: the sink is given the
-    bytes unless there are more than the manifest says, then size and SHA-256 are checked."""
-    out = sink(entry) if sink is not None else None
-    try:
-        if len(data) <= entry.size:
-            if out is not None:
-                out.write(data)
-            progress.step(len(data))
-    finally:
-        if out is not None:
-            out.close()
-    _check_hash(entry, len(data), hashlib.sha256(data).hexdigest(), names.get(entry.sha256, ""))
 
 
 def _evidence_names(data: bytes, parsed: dict[str, object]) -> dict[str, str]:
