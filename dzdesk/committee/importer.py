@@ -26,7 +26,7 @@ from . import models as m
 from .checking import Checked, Verifier, VerifyAhead
 from .staging import Staging
 from .store import CommitteeStore
-from .workers import ProcessAhead, worker_count
+from .workers import CheckFailed, ProcessAhead, worker_count
 
 log = logging.getLogger("dzdesk.committee")
 COMMIT_EVERY = 50
@@ -63,7 +63,8 @@ def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -
 
 
 def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Staging) -> m.ImportOutcome:
-    """Record one checked bundle; its files join the batch's pending files only if it was recorded."""
+    """Record one checked bundle; its files join the batch's pending files only if it was recorded
+    (``keep`` takes them; whatever is left in ``files`` afterwards is deleted)."""
     files, vb, error = checked
     try:
         if error is not None:
@@ -71,27 +72,22 @@ def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Sta
         assert vb is not None
         existing = store.find_submission(vb.signer_fingerprint, vb.period, vb.snapshot_digest)
         if existing is not None:
-            files.discard()
             return store.outcome_for_existing(existing, path.name)
         outcome = store.record_submission(vb, files.report_sha256, looked_up=True)
         staging.keep(files)
         return outcome
     except StoreError:  # the committee's own disk or database failed: stop, as a full disk does
-        files.discard()
         raise
     except DzdeskError as exc:
-        files.discard()
         return m.ImportOutcome(path.name, m.REJECTED, reason=exc.zh)
     except Exception as exc:  # a bug or odd file must not stop the other imports
-        files.discard()
         log.error("import of %s failed", path, exc_info=exc)
-        kind = getattr(exc, "kind", type(exc).__name__)  # a worker process's error arrives as CheckFailed
-        if getattr(exc, "detail", ""):
+        if isinstance(exc, CheckFailed):  # an error in a worker process, with the worker's traceback
             log.error("worker traceback for %s:\n%s", path, exc.detail)
+        kind = exc.kind if isinstance(exc, CheckFailed) else type(exc).__name__
         return m.ImportOutcome(path.name, m.REJECTED, reason=f"文件无法读取或格式不正确（{kind}）。")
-    except BaseException:
+    finally:
         files.discard()
-        raise
 
 
 def import_bundles(

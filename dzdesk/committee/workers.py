@@ -61,6 +61,10 @@ class CheckFailed(Exception):
         super().__init__(kind, message, detail)
         self.kind, self.detail = kind, detail
 
+    @classmethod
+    def of(cls, exc: BaseException) -> CheckFailed:
+        return cls(type(exc).__name__, str(exc)[:500], "".join(traceback.format_exception(exc)))
+
 
 class WorkersStopped(DzdeskError):
     """A worker process ended without answering (killed, or out of memory), or could not be started."""
@@ -136,8 +140,7 @@ class ProcessAhead(Ahead):
         except BrokenProcessPool:
             raise
         except Exception as exc:  # the job failed as a whole (its result could not be sent): reject its files
-            failed = CheckFailed(type(exc).__name__, str(exc)[:500], "".join(traceback.format_exception(exc)))
-            return [(self._staging.bundle(), None, failed) for _ in batch]
+            return [(self._staging.bundle(), None, CheckFailed.of(exc)) for _ in batch]
         return [self._adopt(one, to_keep) for one in staged]
 
     def _adopt(self, staged: Staged, to_keep: bool) -> Checked:
@@ -216,8 +219,7 @@ def check_in_worker(paths: list[str], root: str, prefix: str) -> list[Staged]:
 
 def _staged(files: BundleFiles, bundle: VerifiedBundle | None, error: BaseException | None) -> Staged:
     if error is not None and not isinstance(error, DzdeskError):
-        detail = "".join(traceback.format_exception(error))
-        error = CheckFailed(type(error).__name__, str(error)[:500], detail)
+        error = CheckFailed.of(error)
     written = []
     for sha, temp in files.temps.items():
         temp.done.wait()  # set at close: a worker writes and closes, the recording process flushes
