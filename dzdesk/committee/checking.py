@@ -51,7 +51,7 @@ class Ahead:
         self._pool = pool
         self._todo = deque(jobs)
         self._ahead: deque[tuple[Job, Future]] = deque()
-        self._received_not_yielded: deque[tuple[Path | None, Checked]] = deque()
+        self._received_not_yielded: deque[tuple[Path, Checked]] = deque()
         self._fill()
 
     def _fill(self) -> None:
@@ -77,9 +77,7 @@ class Ahead:
                 self._ahead.popleft()
                 self._received_not_yielded.extend(zip(batch, checked, strict=True))
                 self._fill()
-            path, checked = self._received_not_yielded.popleft()
-            assert path is not None
-            yield path, checked
+            yield self._received_not_yielded.popleft()
 
     def close(self) -> None:
         """Stop: bundles not started are dropped, those checked but not recorded lose their files."""
@@ -87,10 +85,11 @@ class Ahead:
         for _, future in self._ahead:
             future.cancel()
         self._shutdown()
+        unrecorded = [checked for _, checked in self._received_not_yielded]
         for (batch, _), future in self._ahead:
             if not future.cancelled() and future.exception() is None:
-                self._received_not_yielded.extend((None, c) for c in self._received(batch, future, to_keep=False))
-        for _, (files, _bundle, _error) in self._received_not_yielded:
+                unrecorded += self._received(batch, future, to_keep=False)
+        for files, _bundle, _error in unrecorded:
             files.discard()
         self._ahead.clear()
         self._received_not_yielded.clear()

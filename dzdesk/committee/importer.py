@@ -26,7 +26,7 @@ from . import models as m
 from .checking import Checked, Verifier, VerifyAhead
 from .staging import Staging
 from .store import CommitteeStore
-from .workers import CheckFailed, ProcessAhead, worker_count
+from .workers import CheckFailed, ProcessAhead, plan
 
 log = logging.getLogger("dzdesk.committee")
 COMMIT_EVERY = 50
@@ -38,7 +38,7 @@ def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == BUNDLE_SUFFIX)
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() == BUNDLE_SUFFIX and p.is_file())
             if not found:
                 raise ValidationError(f"文件夹“{path}”中没有 .dzb 报送包。", f"No .dzb bundles in '{path}'.")
             files.extend(found)
@@ -51,10 +51,10 @@ def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
 
 def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -> VerifyAhead | ProcessAhead:
     """Worker processes for a folder checked with the real verifier; threads otherwise."""
-    workers = worker_count(len(files)) if verify is None else 0
+    workers, method = plan(len(files)) if verify is None else (0, "")
     if workers:
         try:
-            return ProcessAhead(files, staging, workers)
+            return ProcessAhead(files, staging, workers, method)
         except (OSError, RuntimeError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for semaphores
             log.warning("checking on threads: worker processes cannot start here (%s)", exc)
     if verify is None:

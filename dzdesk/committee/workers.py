@@ -100,11 +100,11 @@ def jobs_for(paths: Sequence[Path]) -> list[Job]:
 class ProcessAhead(Ahead):
     """Checks bundles in worker processes; their files are adopted and flushed here."""
 
-    def __init__(self, paths: Sequence[Path], staging: Staging, workers: int) -> None:
+    def __init__(self, paths: Sequence[Path], staging: Staging, workers: int, method: str) -> None:
         self._staging, self._root, self._workers = staging, str(staging.blobs.root), workers
         self._started = False
         staging.blobs.root.mkdir(parents=True, exist_ok=True)
-        context = multiprocessing.get_context(start_method())
+        context = multiprocessing.get_context(method)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
         try:
             super().__init__(jobs_for(paths), pool)
@@ -196,12 +196,15 @@ def start_method() -> str:
     return "fork" if alone else "spawn"
 
 
-def worker_count(bundles: int) -> int:
-    """Worker processes for a folder of ``bundles``: 0 means check on threads here."""
+def plan(bundles: int) -> tuple[int, str]:
+    """How a folder of ``bundles`` is checked: (worker processes, how they start); 0 workers: on threads here."""
     forced = os.environ.get("DZDESK_IMPORT_START")  # fork/spawn: processes for any number of bundles
-    if forced == "threads" or (forced not in ("fork", "spawn") and bundles < PROCESS_FROM[start_method()]):
-        return 0
-    return max(2, min(4, os.cpu_count() or 2))
+    if forced == "threads":
+        return 0, ""
+    method = start_method()
+    if forced not in ("fork", "spawn") and bundles < PROCESS_FROM[method]:
+        return 0, method
+    return max(2, min(4, os.cpu_count() or 2)), method
 
 
 _worker_staging: dict[str, Staging] = {}

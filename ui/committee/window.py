@@ -219,25 +219,22 @@ class CommitteeWindow(QMainWindow):
         def work(store: CommitteeStore, progress: Progress) -> m.ImportReport:
             return import_bundles(store, sources, progress=progress)
 
-        def done(report: m.ImportReport) -> None:
-            self.load_periods()
-            dialog = ImportReportDialog(report, self)
-            self.last_dialog = dialog
-            dialog.open()
-
         def stopped(exc: BaseException) -> None:
             kept = kept_before_stop(exc)
             if kept is None or not kept.outcomes:
                 self._failed(error_text(exc, IMPORT_CANCELLED))
-                return
-            self.load_periods()
-            dialog = ImportReportDialog(kept, self, stopped=error_text(exc, IMPORT_CANCELLED))
-            self.last_dialog = dialog
-            dialog.open()
+            else:
+                self._show_report(kept, stopped=error_text(exc, IMPORT_CANCELLED))
 
         self.ops.op(work, self).blocking(self).with_progress(
-            "正在校验并导入报送包", cancellable=True, cancelled_text=IMPORT_CANCELLED, counts=True
-        ).success(done).failure(stopped).run()
+            "正在校验并导入报送包", cancellable=True, counts=True
+        ).success(self._show_report).failure(stopped).run()
+
+    def _show_report(self, report: m.ImportReport, stopped: str = "") -> None:
+        self.load_periods()
+        dialog = ImportReportDialog(report, self, stopped=stopped)
+        self.last_dialog = dialog
+        dialog.open()
 
     def _failed(self, text: str) -> None:
         self.refresh()  # a cancelled import keeps what it imported
