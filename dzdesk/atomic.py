@@ -9,9 +9,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .errors import ValidationError
+
 
 class ReplaceRefused(PermissionError):
     """The finished file could not take the target's place (on Windows: the target is open elsewhere)."""
+
+
+def cannot_replace(target: Path, programs: str) -> ValidationError:
+    """The sentence for :class:`ReplaceRefused`; ``programs`` names what usually holds such a file open."""
+    return ValidationError(
+        f"无法覆盖“{target.name}”，该文件可能正被其他程序（如 {programs}）打开，请关闭后重试，或换一个文件名。",
+        f"Cannot replace '{target.name}'; it may be open in another program.",
+    )
 
 
 @contextmanager

@@ -15,9 +15,8 @@ from ..errors import NotFoundError, ValidationError
 from ..paths import AppPaths
 from ..periods import parse_period
 from ..store.blobs import BlobStore
-from ..store.branch_store import os_user
 from ..store.database import open_database
-from ..store.sqlite_store import SqliteStore
+from ..store.sqlite_store import SqliteStore, os_user
 from ..timeutil import now_iso, parse_date
 from . import models as m
 from .migrations import committee_migrations

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ..atomic import ReplaceRefused, atomic_path
+from ..atomic import ReplaceRefused, atomic_path, cannot_replace
 from ..errors import ValidationError
 from ..periods import parse_period
 from .grading import quota
@@ -58,8 +58,5 @@ def write_summary(store: CommitteeStore, period: str, out: str | Path, today: da
                     key_changes=changes, quota=quota(store, p.code), deadline=store.deadline(p.code), today=today,
                 )
     except ReplaceRefused:
-        raise ValidationError(
-            f"无法覆盖“{out.name}”，该文件可能正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，请关闭后重试，或换一个文件名。",
-            f"Cannot replace '{out.name}'; it may be open in another program.",
-        ) from None
+        raise cannot_replace(out, "Excel、WPS 或 PDF 阅读器") from None
     return out

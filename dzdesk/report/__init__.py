@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import ReplaceRefused, atomic_path
+from ..atomic import ReplaceRefused, atomic_path, cannot_replace
 from ..errors import ValidationError
 from ..identity import load_identity
 from ..progress import NO_PROGRESS, Progress
@@ -92,10 +92,7 @@ def _write_file(target: Path, pdf: bytes, progress: Progress) -> None:
             tmp.write_bytes(pdf)
             progress.check()
     except ReplaceRefused:
-        raise ValidationError(
-            f"无法覆盖“{target.name}”，该文件可能正被其他程序（如 PDF 阅读器）打开，请关闭后重试，或换一个文件名。",
-            f"Cannot replace '{target.name}'; it may be open in another program.",
-        ) from None
+        raise cannot_replace(target, "PDF 阅读器") from None
     except PermissionError:
         raise ValidationError(
             f"没有权限在文件夹“{target.parent}”中保存文件，请换一个文件夹。",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import threading
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from .rows import (
     change_from_row,
     profile_from_row,
 )
-from .sqlite_store import SqliteStore
+from .sqlite_store import SqliteStore, os_user
 from .validation import ANSWER_FIELDS, clean_answer_fields, clean_profile
 
 
@@ -296,9 +295,3 @@ class Store(EvidenceMixin, SqliteStore):
             rows = self.db.query("SELECT * FROM change_log WHERE assessment_id = ? ORDER BY id", [assessment.id])
         return [change_from_row(r) for r in rows]
 
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some locked-down PCs
-        return "user"

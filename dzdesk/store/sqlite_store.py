@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -44,3 +45,11 @@ class SqliteStore:
                     yield
             except sqlite3.OperationalError as exc:
                 raise translate_write_error(exc, self.db_file) from None
+
+
+def os_user() -> str:
+    """Who is working, for the audit trail of both stores."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some locked-down PCs
+        return "user"
