@@ -17,6 +17,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -47,13 +48,16 @@ class Identity:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
     def sign(self, data: bytes) -> bytes:
-        return self.private_key.sign(data, ec.ECDSA(hashes.SHA256()))
+        return self.private_key.sign(data, _ECDSA_SHA256)
 
 
 def public_key_der(certificate: x509.Certificate) -> bytes:
-    return certificate.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    return spki_of(certificate.public_key())
+
+
+def spki_of(key: PublicKeyTypes) -> bytes:
+    """A public key as DER SubjectPublicKeyInfo: the form fingerprints and manifests use."""
+    return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def fingerprint_of(spki_der: bytes) -> str:
@@ -62,18 +66,15 @@ def fingerprint_of(spki_der: bytes) -> str:
     return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
 
 
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())  # immutable; made once for the hundreds of checks of an import
+
+
 def verify_signature(spki_der: bytes, data: bytes, signature: bytes) -> bool:
     try:
         key = serialization.load_der_public_key(spki_der)
-        if not isinstance(key, ec.EllipticCurvePublicKey):
-            return False
-        key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
-        return True
-    except (InvalidSignature, ValueError, TypeError):
+    except (ValueError, TypeError):
         return False
-
-
-_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())  # immutable; made once for the hundreds of checks of an import
+    return verify_with_key(key, data, signature)
 
 
 def verify_with_key(key: object, data: bytes, signature: bytes) -> bool:

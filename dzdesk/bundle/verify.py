@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ..identity import fingerprint_of, verify_with_key
+from ..identity import fingerprint_of, spki_of, verify_with_key
 from ..progress import NO_PROGRESS, Progress
 from .contents import check_assessment, check_changes
 from .format import (
@@ -173,7 +172,7 @@ def _check_signature(manifest: Manifest, signature_bytes: bytes, manifest_bytes:
     try:
         certificate = x509.load_pem_x509_certificate(signer["certificate"].encode("utf-8"))
         cert_public_key = certificate.public_key()
-        cert_key = cert_public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+        cert_key = spki_of(cert_public_key)
     except (ValueError, TypeError, UnicodeEncodeError):
         raise BundleError("清单中的签名证书无法读取。", "The signer certificate in the manifest cannot be read.") from None
     if cert_key != claimed:
