@@ -10,7 +10,6 @@ bytes, or the same refusal, as reading through zipfile would.
 from __future__ import annotations
 
 import struct
-import weakref
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from .format import CHUNK, MAX_RATIO, RATIO_ALLOWANCE, printable
 from .safezip import (
     LOCAL_HEADER_SIZE,
     ZIP_ERRORS,
+    data_limits,
     overlapping,
     raw_name_length,
     shown_name,
@@ -114,7 +114,7 @@ def _data_offset(
         if end is not None and start + name_length + extra_length + info.compress_size > end:
             raise zipfile.BadZipFile(f"Overlapped entries: {info.orig_filename!r} (possible zip bomb)")
     else:
-        limit = _data_limit(zf, info)
+        limit = data_limits(zf).get(info.header_offset)
         if limit is not None and start + name_length + extra_length + info.compress_size > limit >= (
             start + raw_name_length(info) + info.compress_size
         ):
@@ -128,19 +128,6 @@ def _data_offset(
     if raw_name.decode("utf-8" if flags & 0x800 else "cp437") != info.orig_filename:
         raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header {raw_name!r} differ.")
     return start + name_length + extra_length
-
-
-_DATA_LIMITS: weakref.WeakKeyDictionary[zipfile.ZipFile, dict[int, int | None]] = weakref.WeakKeyDictionary()
-
-
-def _data_limit(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int | None:
-    """Where the member's data must end: the next entry's local header, or the central directory."""
-    limits = _DATA_LIMITS.get(zf)
-    if limits is None:
-        offsets = sorted(i.header_offset for i in zf.infolist())
-        ends: list[int | None] = [*offsets[1:], getattr(zf, "start_dir", None)]
-        limits = _DATA_LIMITS[zf] = dict(zip(offsets, ends, strict=True))
-    return limits.get(info.header_offset)
 
 
 class Window:

@@ -11,6 +11,7 @@ import os
 import stat
 import struct
 import unicodedata
+import weakref
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -145,13 +146,28 @@ def check_members(zf: zipfile.ZipFile, file_size: int) -> dict[str, zipfile.ZipI
 
 def _check_no_overlap(infos: list[zipfile.ZipInfo], zf: zipfile.ZipFile) -> None:
     """Entries sharing compressed data are the 'overlapping files' zip bomb; refuse them."""
-    end_of_data = getattr(zf, "start_dir", None)
-    ordered = sorted(infos, key=lambda i: i.header_offset)
-    for info, following in zip(ordered, ordered[1:] + [None], strict=True):
+    limits = data_limits(zf)
+    if len(limits) != len(infos):  # two entries at one offset
+        raise overlapping()
+    for info in infos:
         end = info.header_offset + LOCAL_HEADER_SIZE + raw_name_length(info) + info.compress_size
-        limit = following.header_offset if following is not None else end_of_data
+        limit = limits[info.header_offset]
         if info.header_offset < 0 or (limit is not None and end > limit):
             raise overlapping()
+
+
+_DATA_LIMITS: weakref.WeakKeyDictionary[zipfile.ZipFile, dict[int, int | None]] = weakref.WeakKeyDictionary()
+
+
+def data_limits(zf: zipfile.ZipFile) -> dict[int, int | None]:
+    """Where each member's data must end, by its header offset: the next entry's local header, or the
+    central directory. Worked out once per archive: the overlap check and every member read use it."""
+    limits = _DATA_LIMITS.get(zf)
+    if limits is None:
+        offsets = sorted(i.header_offset for i in zf.infolist())
+        ends: list[int | None] = [*offsets[1:], getattr(zf, "start_dir", None)]
+        limits = _DATA_LIMITS[zf] = dict(zip(offsets, ends, strict=True))
+    return limits
 
 
 def overlapping() -> BundleError:
