@@ -224,3 +224,13 @@ class CancelWhileRecording(Progress):
         if self.done == self.at - 1:
             self.cancel()
         super().step(amount, label)
+
+
+def submission_states(store: CommitteeStore) -> list[tuple[str, int, str, str]]:
+    """Every submission (history included) as (branch, revision, bundle file, state), sorted."""
+    subs = store.submissions(states=("current", "superseded", "held", "declined"))
+    return sorted((s.branch_name, s.revision, s.bundle_name, s.state) for s in subs)
+
+
+def outcome_rows(report) -> list[tuple[str, str, str, int, str]]:  # noqa: ANN001 - an ImportReport
+    return [(o.file, o.outcome, o.branch, o.revision, o.reason) for o in report.outcomes]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
-from committee_fixtures import CancelWhileRecording
+from committee_fixtures import CancelWhileRecording, outcome_rows, submission_states
 
 from dzdesk.committee import importer
 from dzdesk.committee import models as m
@@ -43,15 +43,6 @@ def _referenced(store: CommitteeStore) -> set[Path]:
     return wanted
 
 
-def _states(store: CommitteeStore) -> list[tuple[str, int, str, str]]:
-    subs = store.submissions(states=("current", "superseded", "held", "declined"))
-    return sorted((s.branch_name, s.revision, s.bundle_name, s.state) for s in subs)
-
-
-def _outcome_rows(report: m.ImportReport) -> list[tuple[str, str, str, int, str]]:
-    return [(o.file, o.outcome, o.branch, o.revision, o.reason) for o in report.outcomes]
-
-
 @pytest.fixture
 def tangled(fake_bundles):
     """A folder whose outcomes depend on order: revisions of one branch, a late older one, a new key, a copy."""
@@ -77,8 +68,8 @@ def test_a_folder_gives_the_outcomes_of_one_file_after_another(committee, tangle
     with CommitteeStore(resolve_paths(tmp_path / "one-by-one"), actor="委员甲") as single:
         one_by_one = [import_bundles(single, [path], verify=tangled.verify).outcomes[0]
                       for path in sorted(tangled.folder.glob("*.dzb"))]
-        assert _outcome_rows(report) == _outcome_rows(m.ImportReport(tuple(one_by_one)))
-        assert _states(committee) == _states(single)
+        assert outcome_rows(report) == outcome_rows(m.ImportReport(tuple(one_by_one)))
+        assert submission_states(committee) == submission_states(single)
     got = {o.file: o.outcome for o in report.outcomes}
     assert [got[f] for f in ("01.dzb", "02.dzb", "04.dzb", "05.dzb")] == [m.IMPORTED, m.REPLACED, m.REPLACED, m.OLDER]
     assert (got["06.dzb"], got["07.dzb"], got["08.dzb"]) == (m.HELD, m.ALREADY, m.REJECTED)

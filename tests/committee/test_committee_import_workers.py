@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from committee_fixtures import *  # noqa: F403 (pytest fixtures: committee, fake_bundles, real_branches)
-from committee_fixtures import CancelWhileRecording
+from committee_fixtures import CancelWhileRecording, outcome_rows, submission_states
 
 from dzdesk.bundle import verify as verify_module
 from dzdesk.committee import models as m
@@ -82,15 +82,6 @@ def _import(home: Path, folder: Path, monkeypatch, start: str, **kwargs) -> tupl
     return import_bundles(store, [folder], **kwargs), store
 
 
-def _rows(report: m.ImportReport) -> list[tuple[str, str, str, int, str]]:
-    return [(o.file, o.outcome, o.branch, o.revision, o.reason) for o in report.outcomes]
-
-
-def _states(store: CommitteeStore) -> list[tuple[str, int, str, str]]:
-    subs = store.submissions(states=("current", "superseded", "held", "declined"))
-    return sorted((s.branch_name, s.revision, s.bundle_name, s.state) for s in subs)
-
-
 def _stored(store: CommitteeStore) -> list[tuple[str, bytes]]:
     root = store.blobs.root
     return sorted((p.name, p.read_bytes()) for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -103,10 +94,10 @@ def test_workers_give_exactly_the_outcomes_of_threads(folder, tmp_path, monkeypa
     workers, by_workers = _import(tmp_path / start, folder, monkeypatch, start)
     assert pools == [start]
     with by_threads, by_workers:
-        assert _rows(workers) == _rows(threads)
+        assert outcome_rows(workers) == outcome_rows(threads)
         assert [o.outcome for o in workers.outcomes].count(m.REJECTED) == 1
         assert {m.IMPORTED, m.REPLACED, m.ALREADY, m.HELD} <= {o.outcome for o in workers.outcomes}
-        assert _states(by_workers) == _states(by_threads)
+        assert submission_states(by_workers) == submission_states(by_threads)
         stored = _stored(by_workers)
         assert stored == _stored(by_threads)  # same files, same bytes, nothing temporary left
         assert not [name for name, _ in stored if name.startswith(".incoming")]
