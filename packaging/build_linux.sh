@@ -89,8 +89,9 @@ if [ -n "$missing" ]; then
 fi
 
 # The newest glibc symbol any bundled file needs is the oldest Linux the bundle runs on.
-GLIBC=$(find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
-    | xargs -0 -r objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+find "$BUNDLE" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
+    | xargs -0 -r objdump -T 2>/dev/null > "$BUILD/dynsyms.txt" || true
+GLIBC=$(grep -o 'GLIBC_[0-9.]*' "$BUILD/dynsyms.txt" | sed 's/GLIBC_//' | sort -uV | tail -1)
 echo "needs glibc >= $GLIBC"
 # Libraries taken from the system on purpose (dzdesk.spec's SYSTEM_LIBS) and the newest C++
 # runtime symbol the bundle asks of the system's libstdc++.
@@ -99,8 +100,7 @@ FROM_SYSTEM=$(comm -23 \
         | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u) \
     <(find "$BUNDLE" -name '*.so*' -printf '%f\n' | sort -u) \
     | grep -v -E '^(libc|libm|libdl|libpthread|librt|libutil|ld-linux[^ ]*)\.so' | tr '\n' ' ')
-GLIBCXX=$(find "$BUNDLE" -type f -name '*.so*' -print0 | xargs -0 -r objdump -T 2>/dev/null \
-    | grep -o 'GLIBCXX_[0-9.]*' | sed 's/GLIBCXX_//' | sort -uV | tail -1)
+GLIBCXX=$(grep -o 'GLIBCXX_[0-9.]*' "$BUILD/dynsyms.txt" | sed 's/GLIBCXX_//' | sort -uV | tail -1)
 echo "from the system: $FROM_SYSTEM(libstdc++ with GLIBCXX_$GLIBCXX)"
 
 if [ "${SKIP_SMOKE:-0}" != 1 ]; then
