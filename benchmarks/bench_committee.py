@@ -15,9 +15,8 @@
    numpy; the frozen build leaves it out). One more run at the end starts them
    the way the GUI does (spawned, a fresh interpreter each) and is printed on
    its own.
-   Printed with a breakdown: verify_bundle alone, and copying the bytes once
-   with one fsync per file, over the same files; and, after each import, the
-   disk alone: the same bytes written the importer's way (a file each, flushed
+   Printed with a breakdown: verify_bundle alone over the same files; and,
+   after each import, the disk alone: the same bytes written the importer's way (a file each, flushed
    on four threads), with no checks. Since the import needs both cores, it
    also prints, right before each import, how much of a second core there was:
    the floor's SHA-256 pass split between two threads, against one (about 2x
@@ -148,30 +147,6 @@ def two_core_speedup(files: list[Path], one_thread: float) -> float:
     return one_thread / min(halves() for _ in range(2))
 
 
-def read_floor(files: list[Path]) -> float:
-    """The earlier floor, ``f.read(1 MiB)`` per chunk: printed for comparison with older figures only."""
-    start = time.perf_counter()
-    for path in files:
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            while chunk := f.read(1024 * 1024):
-                digest.update(chunk)
-    return time.perf_counter() - start
-
-
-def durable_copy_floor(files: list[Path], target: Path) -> float:
-    """Copy every byte once into ``target`` with one fsync per file: what storing them must cost."""
-    target.mkdir()
-    start = time.perf_counter()
-    for path in files:
-        with open(path, "rb") as src, open(target / path.name, "wb") as dst:
-            while chunk := src.read(1024 * 1024):
-                dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-    return time.perf_counter() - start
-
-
 def durable_files_floor(files: list[Path], target: Path) -> float:
     """The same bytes written the importer's way, without its checks: a file each, read into one
     buffer, written, and flushed on four threads side by side; the folder flushed at the end."""
@@ -274,13 +249,7 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
               f"{gui_way / gui_floor:.2f}x the floor (one run, not in the median)")
         verify = verify_only(files)
         floor = min(floor, floor_now(files))
-        copy = durable_copy_floor(files, root / "copy-floor")
-        print(f"breakdown, same bytes: verify_bundle alone {verify:.2f} s ({verify / floor:.2f}x floor); "
-              f"copying the bytes once with fsync per file {copy:.2f} s ({copy / floor:.2f}x floor); "
-              f"import / (verify + durable copy): {statistics.median(runs) / (verify + copy):.2f}x")
-        old_floor = min(read_floor(files) for _ in range(3))
-        print(f"for comparison, the earlier floor (a fresh 1 MiB bytes per read): {old_floor:.2f} s; "
-              f"median import / that floor: {statistics.median(runs) / old_floor:.2f}x")
+        print(f"breakdown, same bytes: verify_bundle alone, one thread {verify:.2f} s ({verify / floor:.2f}x floor)")
 
 
 SPAWNED = """
