@@ -74,7 +74,7 @@ def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Sta
         if existing is not None:
             return store.outcome_for_existing(existing, path.name)
         outcome = store.record_submission(vb, files.report_sha256, looked_up=True)
-        staging.keep(files)
+        staging.keep(files, (e.sha256 for e in vb.evidence))
         return outcome
     except StoreError:  # the committee's own disk or database failed: stop, as a full disk does
         raise

@@ -9,8 +9,11 @@ so the disk works while the next bundles are checked. A bundle that fails
 verification has its temporary files deleted. Those of recorded bundles wait in :class:`Staging` until the
 batch's database transaction is about to commit: then they are renamed to
 their content address and their folders flushed, and only after that is the
-transaction committed. So a committed row never refers to a file that is not
-on disk, and a crash leaves at most unreferenced temporary files
+transaction committed. A recorded bundle may also refer to a file the store
+already had (stored by an earlier import, or by another one running now,
+whose folder flush may not have happened yet): that file and its folder are
+flushed too before the commit. So a committed row never refers to a file that
+is not on disk, and a crash leaves at most unreferenced temporary files
 (``.incoming-*``); at the end of an import, :meth:`Staging.close` deletes
 any its workers left (one killed mid-write, say).
 """
@@ -185,6 +188,7 @@ class Staging:
         self.flushes = flushes
         self.flushers = ThreadPoolExecutor(FSYNC_THREADS, thread_name_prefix="dzdesk-import-fsync")
         self.pending: dict[str, TempFile] = {}  # sha256 -> temp file, of bundles recorded in this batch
+        self.relied: set[str] = set()  # stored files that bundles recorded in this batch refer to
         self.open_slots = threading.BoundedSemaphore(OPEN_FILES)
         self._root_ready = False
         # A worker process names its files under the importing process's prefix, so that one sweep
@@ -212,8 +216,9 @@ class Staging:
             self._root_ready = True
         return TempFile(self, self.blobs.root / f"{self._prefix}{next(self._numbers)}", size)
 
-    def keep(self, files: BundleFiles) -> None:
-        """The bundle was recorded (not yet committed): its files wait for the batch's end."""
+    def keep(self, files: BundleFiles, evidence: Iterable[str] = ()) -> None:
+        """The bundle was recorded (not yet committed): its files wait for the batch's end; so do
+        the stored files it refers to (``evidence``: SHA-256s; and its report), to be flushed then too."""
         # Two bundles checked side by side may both have written the same content, or one checked
         # ahead may have written what an earlier batch has committed since: keep one copy, never
         # replace a committed file.
@@ -221,18 +226,27 @@ class Staging:
         twice = [temp for sha, temp in files.temps.items() if sha in stored]
         self.pending.update({sha: temp for sha, temp in files.temps.items() if sha not in stored})
         files.temps = {}
+        refers = {*evidence, files.report_sha256} - {""}
+        self.relied.update(refers - self.pending.keys())
         if twice:
             discard(twice)
 
     def make_durable(self) -> None:
-        """Before the batch commits: every pending file flushed, renamed to its content address, folders flushed."""
+        """Before the batch commits: every pending file flushed, renamed to its content address, folders
+        flushed; every stored file the batch refers to flushed with its folder.
+
+        A file is renamed into place only once its bytes are flushed, so whatever is placed is
+        complete and stays even if this fails; an import that later relies on it flushes it and
+        its folder itself (``relied``) before committing. Nothing placed is ever taken back out:
+        another import may already rely on it.
+        """
         for temp in self.pending.values():
             temp.done.wait()
         failed = next((temp.error for temp in self.pending.values() if temp.error is not None), None)
         if failed is not None:
             raise write_error(failed)
-        folders: set[Path] = set()
-        placed: list[Path] = []
+        relied = sorted(self.blobs.path(sha) for sha in self.relied - self.pending.keys())
+        folders: set[Path] = {path.parent for path in relied}
         try:
             for sha, temp in list(self.pending.items()):
                 final = self.blobs.path(sha)
@@ -240,23 +254,27 @@ class Staging:
                     final.parent.mkdir()
                     folders.add(self.blobs.root)
                 os.replace(temp.path, final)
-                placed.append(final)
                 folders.add(final.parent)
                 del self.pending[sha]
-            for _ in self.flushers.map(fsync_dir, sorted(folders)):  # side by side, as the files were
+            for _ in self.flushers.map(flush_stored, relied):  # side by side, as the new files were
                 pass
+            for _ in self.flushers.map(fsync_dir, sorted(folders)):
+                pass
+        except FileNotFoundError as exc:
+            raise StoreError(
+                "文件库中的佐证材料在导入过程中被移除，导入已停止：本批报送包未保存，之前已导入的不受影响。请重新导入。",
+                f"A stored file this batch refers to disappeared during the import ({exc.filename}); "
+                "the batch was not saved.",
+            ) from None
         except OSError as exc:
-            # Files whose folder entry may not be on disk must not be trusted by a later import
-            # (``has`` would skip writing and flushing them): take them back out.
-            for final in placed:
-                with suppress(OSError):
-                    final.unlink()
             raise write_error(exc) from None
+        self.relied = set()
 
     def abandon(self) -> None:
         """The batch did not commit: delete its temporary files (renamed ones are complete and harmless)."""
         discard(self.pending.values())
         self.pending = {}
+        self.relied = set()
 
     def close(self) -> None:
         """The import is over: every file it wrote is recorded, or deleted here."""
@@ -268,6 +286,15 @@ class Staging:
         for path in strays:
             with suppress(OSError):
                 os.unlink(path)
+
+
+def flush_stored(path: Path) -> None:
+    """Flush a file already in the store (opened for writing: Windows flushes only writable handles)."""
+    fd = os.open(path, _REOPEN_FLAGS)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def discard(temps: Iterable[TempFile]) -> None:

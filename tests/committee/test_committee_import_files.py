@@ -274,24 +274,88 @@ def test_a_full_committee_database_stops_the_import_with_one_sentence(committee,
     assert import_bundles(committee, [usb["b1"]]).outcomes[0].outcome == m.IMPORTED
 
 
-def test_a_folder_flush_failure_takes_back_the_files_it_placed(committee, usb, monkeypatch):
-    """Renamed into place but their folder entries not flushed: a later import must not trust them
-    (it would skip writing and flushing them), so they are removed and the retry stores them again."""
+def _sha_named(path: Path) -> bool:
+    return hashlib.sha256(path.read_bytes()).hexdigest() == path.name
+
+
+def test_a_folder_flush_failure_leaves_complete_files_that_the_retry_flushes_itself(committee, usb, monkeypatch):
+    """Renamed into place but their folder entries not flushed: the files stay (each complete: it was
+    flushed before it was renamed; another import may already rely on it), and the import that relies
+    on them later flushes them and their folders before its commit."""
     from dzdesk.committee import staging
 
     def failing_dir_flush(folder):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(staging, "fsync_dir", failing_dir_flush)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="写入佐证材料失败"):
         import_bundles(committee, [usb["b1"], usb["b2"]])
-    assert _files(committee) == []  # nothing placed, nothing staged
+    placed = _files(committee)
+    assert placed and all(_sha_named(p) for p in placed)  # no temporary file, nothing half written
+    assert committee.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
     monkeypatch.undo()
-    flushed: list[Path] = []
-    real = staging.fsync_dir
-    monkeypatch.setattr(staging, "fsync_dir", lambda folder: (flushed.append(folder), real(folder)))
+    flushed_files: list[Path] = []
+    flushed_folders: list[Path] = []
+    real_file, real_folder = staging.flush_stored, staging.fsync_dir
+    monkeypatch.setattr(staging, "flush_stored", lambda path: (flushed_files.append(path), real_file(path)))
+    monkeypatch.setattr(staging, "fsync_dir", lambda folder: (flushed_folders.append(folder), real_folder(folder)))
     report = import_bundles(committee, [usb["b1"], usb["b2"]])
     assert [o.outcome for o in report.outcomes] == [m.IMPORTED, m.IMPORTED]
-    assert flushed  # the retry wrote and flushed the files itself
+    assert set(placed) <= set(flushed_files)
+    assert {p.parent for p in placed} <= set(flushed_folders)
     for sub in committee.submissions():
         assert committee.blobs.path(sub.report_sha256).is_file()
+        assert all(committee.blobs.path(e["sha256"]).is_file() for e in committee.evidence(sub.id))
+
+
+def test_a_stored_file_a_new_bundle_refers_to_is_flushed_before_the_commit(committee, usb, monkeypatch):
+    """乙's photo is stored already (甲 brought it, perhaps in another import still running): 乙's
+    import does not write it again, but flushes it and its folder before 乙's row is committed."""
+    from dzdesk.committee import staging
+
+    import_bundles(committee, [usb["b1"]])
+    shared = committee.blobs.path(hashlib.sha256(SHARED).hexdigest())
+    assert shared.is_file()
+    seen: list[tuple[str, Path, int]] = []
+    real_file, real_folder = staging.flush_stored, staging.fsync_dir
+
+    def committed() -> int:  # what another connection sees: only committed rows
+        import sqlite3
+
+        with sqlite3.connect(committee.db_file) as other:
+            return other.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+
+    monkeypatch.setattr(staging, "flush_stored", lambda path: (seen.append(("file", path, committed())), real_file(path)))
+    monkeypatch.setattr(staging, "fsync_dir", lambda folder: (seen.append(("folder", folder, committed())), real_folder(folder)))
+    written_before = shared.stat().st_mtime_ns
+    report = import_bundles(committee, [usb["b2"]])
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED]
+    assert ("file", shared, 1) in seen  # flushed while only 甲's row was committed
+    assert ("folder", shared.parent, 1) in seen
+    assert shared.stat().st_mtime_ns == written_before  # relied on, not written again
+    assert committed() == 2
+
+
+def test_a_stored_file_removed_before_the_commit_stops_the_batch_and_the_retry_stores_it(committee, usb, monkeypatch):
+    """If the stored file a bundle relies on is gone when the batch is made durable, the batch is
+    not committed (its row would point at nothing); importing again writes the file anew."""
+    from dzdesk.committee import staging
+
+    import_bundles(committee, [usb["b1"]])
+    shared = committee.blobs.path(hashlib.sha256(SHARED).hexdigest())
+    real_file = staging.flush_stored
+
+    def removed_meanwhile(path: Path) -> None:
+        path.unlink(missing_ok=True)  # as if taken away between the check and the commit
+        real_file(path)
+
+    monkeypatch.setattr(staging, "flush_stored", removed_meanwhile)
+    with pytest.raises(StoreError) as caught:
+        import_bundles(committee, [usb["b2"]])
+    assert "被移除" in caught.value.zh and "请重新导入" in caught.value.zh
+    assert committee.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
+    assert not [p for p in _files(committee) if p.name.startswith(".incoming")]
+    monkeypatch.undo()
+    report = import_bundles(committee, [usb["b2"]])
+    assert [o.outcome for o in report.outcomes] == [m.IMPORTED]
+    assert shared.read_bytes() == SHARED
