@@ -289,8 +289,9 @@ class Staging:
 
 
 def flush_stored(path: Path) -> None:
-    """Flush a file already in the store (opened for writing: Windows flushes only writable handles)."""
-    fd = os.open(path, _REOPEN_FLAGS)
+    """Flush a file already in the store. Opened for reading where that is enough to flush it (the file
+    may be read-only); Windows flushes only writable handles."""
+    fd = os.open(path, _REOPEN_FLAGS if os.name == "nt" else os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
