@@ -17,7 +17,10 @@
    its own.
    Printed with a breakdown: verify_bundle alone over the same files; and,
    after each import, the disk alone: the same bytes written the importer's way (a file each, flushed
-   on four threads), with no checks. Since the import needs both cores, it
+   on four threads), with no checks; and the bare copy: every byte read once,
+   hashed, written and flushed by two processes, as the import's workers do,
+   with no zip, JSON, signature or database work, the least any import that
+   checks the bytes and keeps them must do. Since the import needs both cores, it
    also prints, right before each import, how much of a second core there was:
    the floor's SHA-256 pass split between two threads, against one (about 2x
    on an idle 2-core machine, 1x when other jobs hold the second core). Read
@@ -179,6 +182,62 @@ def durable_files_floor(files: list[Path], target: Path) -> float:
     return elapsed
 
 
+def _hash_and_copy(paths: list[str], target: str) -> None:
+    """One worker's share of :func:`bare_copy`: read, hash, write, flush on four threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    buffer = bytearray(1024 * 1024)
+    view = memoryview(buffer)
+
+    def flush(fd: int) -> None:
+        os.fsync(fd)
+        os.close(fd)
+
+    with ThreadPoolExecutor(4) as flushers:
+        for path in paths:
+            digest = hashlib.sha256()
+            fd = os.open(os.path.join(target, os.path.basename(path)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(path, "rb", buffering=0) as src:
+                while n := src.readinto(buffer):
+                    digest.update(view[:n])
+                    os.write(fd, view[:n])
+            flushers.submit(flush, fd)
+
+
+def bare_copy(files: list[Path], target: Path, workers: int = 2) -> tuple[float, float]:
+    """The least any import that checks the bytes and keeps them must do, with nothing else: every
+    file read once, hashed with SHA-256, written to a new file and flushed, split between two
+    processes as the import's workers are; the folder flushed at the end. No zip, JSON, signature
+    or database. Returns the seconds and the workers' CPU seconds."""
+    import multiprocessing
+    import shutil
+
+    target.mkdir()
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with context.Pool(workers) as pool:
+        pool.apply(os.getpid)  # started before the clock, as the import's are not: a conservative floor
+        os.sync()
+        start = time.perf_counter()
+        pool.starmap(_hash_and_copy, [([str(f) for f in files[i::workers]], str(target)) for i in range(workers)])
+        folder = os.open(target, os.O_RDONLY)
+        os.fsync(folder)
+        os.close(folder)
+        elapsed = time.perf_counter() - start
+        pool.apply(os.getpid)
+        pool_cpu = pool.starmap(_own_cpu, [()] * workers, chunksize=1)
+    shutil.rmtree(target)
+    return elapsed, sum(pool_cpu)
+
+
+def _own_cpu() -> float:
+    import resource
+    import time as clock
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    clock.sleep(0.05)  # so that each worker takes one of these calls
+    return usage.ru_utime + usage.ru_stime
+
+
 def verify_only(files: list[Path]) -> float:
     from dzdesk.bundle import verify_bundle
 
@@ -186,6 +245,15 @@ def verify_only(files: list[Path]) -> float:
     for path in files:
         verify_bundle(path)
     return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """User and system CPU of this process and of its children that have ended (the import's workers
+    end before it returns; kernel writeback threads are not counted)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def floor_now(files: list[Path], passes: int = 3) -> float:
@@ -206,16 +274,17 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
         # The floor may still drift (CPU frequency, other jobs on a shared machine): it is measured
         # right before and right after every import, and each import is compared with the lower
         # (stricter) of the two.
-        runs, ratios, floors, second_core, disks = [], [], [], [], []
+        runs, ratios, floors, second_core, disks, bare, cpus, bare_cpus = [], [], [], [], [], [], [], []
         for n in range(repeat):
             before = floor_now(files)
             second_core.append(two_core_speedup(files, before))
             os.sync()  # start each run without dirty pages left by the previous one
             method = start_method()
             with CommitteeStore(resolve_paths(root / f"committee{n}"), actor="bench") as store:
-                start = time.perf_counter()
+                cpu, start = cpu_seconds(), time.perf_counter()
                 report = import_bundles(store, [files[0].parent])
                 runs.append(time.perf_counter() - start)
+                cpus.append(cpu_seconds() - cpu)
                 assert report.ok and report.count("imported") == count, report.outcomes[:3]
                 start = time.perf_counter()
                 again = import_bundles(store, [files[0].parent])
@@ -226,12 +295,17 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
             floors.append(floor)
             ratios.append(runs[-1] / floor)
             disks.append(durable_files_floor(files, root / f"disk-floor{n}"))
+            bare_seconds, bare_cpu = bare_copy(files, root / f"bare-copy{n}")
+            bare.append(bare_seconds)
+            bare_cpus.append(bare_cpu)
             print(f"import {count} bundles ({method}ed workers), run {n + 1}: {runs[-1]:.2f} s ({total / 1e6 / runs[-1]:.0f} MB/s); "
                   f"floor before {before:.2f} s, after {after:.2f} s; ratio {ratios[-1]:.2f}x against {floor:.2f} s; "
                   f"importing the same folder again (all already had): {reimport:.2f} s; "
                   f"second core just before: {second_core[-1]:.2f}x; the disk alone (same bytes, a file each, "
                   f"flushed on 4 threads, no checks) {disks[-1]:.2f} s = {disks[-1] / floor:.2f}x floor, "
-                  f"import = {runs[-1] / disks[-1]:.2f}x that")
+                  f"import = {runs[-1] / disks[-1]:.2f}x that; hashed, written and flushed by two processes with no checks "
+                  f"{bare[-1]:.2f} s = {bare[-1] / floor:.2f}x floor, import = {runs[-1] / bare[-1]:.2f}x that; "
+                  f"CPU seconds: import {cpus[-1]:.2f}, bare copy {bare_cpus[-1]:.2f}")
         floor = min(floors)
         print(f"SHA-256 floor over the same bytes (best of 3, before and after each import): "
               f"{min(floors):.2f}-{max(floors):.2f} s ({total / 1e6 / floor:.0f} MB/s at best)")
@@ -241,6 +315,13 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
         print(f"the disk alone, writing the same bytes durably the importer's way (right after each import): "
               f"{', '.join(f'{d / f:.2f}x' for d, f in zip(disks, floors, strict=True))} the floor; "
               f"median import / disk alone {statistics.median(r / d for r, d in zip(runs, disks, strict=True)):.2f}x")
+        print(f"the bare copy (every byte hashed, written and flushed by two processes, no zip/JSON/signature/database): "
+              f"{', '.join(f'{b / f:.2f}x' for b, f in zip(bare, floors, strict=True))} the floor; "
+              f"median import / bare copy {statistics.median(r / b for r, b in zip(runs, bare, strict=True)):.2f}x")
+        print(f"CPU used (user + system, this process and its workers): import {statistics.median(cpus):.2f} s median "
+              f"({min(cpus):.2f}-{max(cpus):.2f}), bare copy {statistics.median(bare_cpus):.2f} s, the floor's one pass about "
+              f"{floor:.2f} s; on two cores the import cannot take less than half its CPU: "
+              f"{statistics.median(cpus) / 2 / floor:.2f}x the floor")
         print(f"second core available just before each import: SHA-256 on two threads "
               f"{', '.join(f'{x:.2f}x' for x in second_core)} faster than on one (2.00x = an idle second core)")
         gui_way = spawned_import(files, root / "committee-spawn", count)
