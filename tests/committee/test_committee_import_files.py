@@ -308,11 +308,16 @@ def test_a_folder_flush_failure_leaves_complete_files_that_the_retry_flushes_its
         assert all(committee.blobs.path(e["sha256"]).is_file() for e in committee.evidence(sub.id))
 
 
-def test_a_stored_file_a_new_bundle_refers_to_is_flushed_before_the_commit(committee, usb, monkeypatch):
+@pytest.mark.parametrize("checked_in", ["threads", "fork"])
+def test_a_stored_file_a_new_bundle_refers_to_is_flushed_before_the_commit(committee, usb, monkeypatch, checked_in):
     """乙's photo is stored already (甲 brought it, perhaps in another import still running): 乙's
-    import does not write it again, but flushes it and its folder before 乙's row is committed."""
+    import does not write it again, but flushes it and its folder before 乙's row is committed.
+    The same whether 乙 is checked on a thread or in a worker process."""
     from dzdesk.committee import staging
 
+    if checked_in == "fork" and not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform (spawned workers are covered in test_committee_import_workers)")
+    monkeypatch.setenv("DZDESK_IMPORT_START", checked_in)
     import_bundles(committee, [usb["b1"]])
     shared = committee.blobs.path(hashlib.sha256(SHARED).hexdigest())
     assert shared.is_file()
