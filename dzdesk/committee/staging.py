@@ -107,16 +107,8 @@ class TempFile:
         return self._fd
 
     def _reopen(self) -> int:
-        """An adopted file, opened once more to flush it (Windows flushes only writable handles).
-        A virus scanner may hold it for a moment after its writer closed it: try again briefly."""
-        for pause in (*REOPEN_PAUSES, None):
-            try:
-                return os.open(self.path, _REOPEN_FLAGS)
-            except PermissionError:
-                if pause is None:
-                    raise
-                time.sleep(pause)
-        raise AssertionError("unreachable")
+        """An adopted file, opened once more to flush it (Windows flushes only writable handles)."""
+        return _open_again(self.path, _REOPEN_FLAGS)
 
     def write(self, chunk: bytes | memoryview) -> None:
         if self.error is not None:
@@ -288,10 +280,23 @@ class Staging:
                 os.unlink(path)
 
 
+def _open_again(path: Path, flags: int) -> int:
+    """Open a file someone closed a moment ago. A virus scanner may hold it for a moment after
+    its writer closed it (Windows): try again briefly."""
+    for pause in (*REOPEN_PAUSES, None):
+        try:
+            return os.open(path, flags)
+        except PermissionError:
+            if pause is None:
+                raise
+            time.sleep(pause)
+    raise AssertionError("unreachable")
+
+
 def flush_stored(path: Path) -> None:
     """Flush a file already in the store. Opened for reading where that is enough to flush it (the file
     may be read-only); Windows flushes only writable handles."""
-    fd = os.open(path, _REOPEN_FLAGS if os.name == "nt" else os.O_RDONLY)
+    fd = _open_again(path, _REOPEN_FLAGS if os.name == "nt" else os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -364,3 +364,29 @@ def test_a_stored_file_removed_before_the_commit_stops_the_batch_and_the_retry_s
     report = import_bundles(committee, [usb["b2"]])
     assert [o.outcome for o in report.outcomes] == [m.IMPORTED]
     assert shared.read_bytes() == SHARED
+
+
+def test_a_file_held_for_a_moment_is_opened_again_and_one_held_for_long_is_an_error(tmp_path, monkeypatch):
+    """As a virus scanner does on Windows, right after a worker closed a file: the flush waits briefly."""
+    from dzdesk.committee import staging
+
+    monkeypatch.setattr(staging, "REOPEN_PAUSES", (0.001, 0.001, 0.001))
+    stored = tmp_path / "ab" / ("ab" * 32)
+    stored.parent.mkdir()
+    stored.write_bytes(b"stored evidence")
+    real_open = os.open
+    held = {"times": 2}
+
+    def open_held(path, flags, *args):
+        if Path(path) == stored and held["times"]:
+            held["times"] -= 1
+            raise PermissionError(13, "The process cannot access the file because it is being used")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", open_held)
+    staging.flush_stored(stored)  # held twice, opened the third time
+    assert held["times"] == 0
+    held["times"] = 10
+    with pytest.raises(PermissionError):
+        staging.flush_stored(stored)  # still held after every pause: the import reports it
+    assert held["times"] == 10 - 4
