@@ -25,9 +25,8 @@
    the floor's SHA-256 pass split between two threads, against one (about 2x
    on an idle 2-core machine, 1x when other jobs hold the second core). Read
    each import's ratio with it.
-   To keep setup short, bundles are exported without the signed PDF report
-   (a bundle without report.pdf is valid format version 1); each branch has
-   its own data folder, key and ~1 MB evidence file.
+   The bundles are built by committee_bundles.py (without the signed PDF
+   report, to keep setup short), the baselines live in import_floors.py.
 2. The overview with 5,000 branches: building the rows from the committee
    database, then sorting every column and filtering through the
    QSortFilterProxyModel. Target: each sort/filter ≤ 100 ms. Baseline: Python's
@@ -41,7 +40,6 @@ Run:  python benchmarks/bench_committee.py [--bundles 500] [--branches 5000]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import statistics
 import sys
@@ -51,214 +49,28 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dzdesk.bundle import export_bundle, writer  # noqa: E402
+from committee_bundles import PERIOD, cached_bundles, make_bundles  # noqa: E402
+from import_floors import (  # noqa: E402
+    bare_copy,
+    cpu_seconds,
+    durable_files_floor,
+    floor_now,
+    sha_floor,
+    time_verify,
+    two_core_speedup,
+)
+
+from dzdesk.bundle import verify_bundle  # noqa: E402
 from dzdesk.bundle.types import BundleEvidence, VerifiedBundle  # noqa: E402
 from dzdesk.committee.importer import import_bundles  # noqa: E402
 from dzdesk.committee.overview import overview_rows  # noqa: E402
 from dzdesk.committee.store import CommitteeStore  # noqa: E402
 from dzdesk.committee.workers import start_method  # noqa: E402
-from dzdesk.identity import create_identity  # noqa: E402
 from dzdesk.models import BranchProfile  # noqa: E402
 from dzdesk.paths import resolve_paths  # noqa: E402
-from dzdesk.store import Store  # noqa: E402
 from dzdesk.template import builtin_template  # noqa: E402
-
-PERIOD = "2026Q4"
-
-
-def make_bundles(root: Path, count: int, size: int) -> list[Path]:
-    keys = builtin_template().task_keys
-    out = root / "usb"
-    out.mkdir()
-    # benchmark shortcut (see the module docstring): no signed PDF report in these bundles
-    if hasattr(writer, "_report_available"):
-        writer._report_available = lambda: False
-    else:
-        writer._write_report = lambda *a, **k: None
-    files = []
-    for i in range(count):
-        paths = resolve_paths(root / "branches" / f"b{i}")
-        with Store(paths, actor="bench") as store:
-            profile = BranchProfile(name=f"基准测试{i:04d}党支部", kind="nonpublic", committee="中共基准委员会",
-                                    secretary="书记", full_members=3 + i % 9)
-            store.save_profile(profile)
-            create_identity(paths, profile.display_name, profile.committee)
-            store.create_assessment(PERIOD)
-            with store.batch():
-                for n, key in enumerate(keys):
-                    status = "done" if (n + i) % 6 else "partial"
-                    rect = {} if status == "done" else {"measures": "整改", "owner": "书记", "deadline": "2027-03-31"}
-                    store.set_answer(PERIOD, key, status=status, narrative=f"任务{key}", **rect)
-            photo = root / f"photo{i}.jpg"
-            photo.write_bytes(os.urandom(size))
-            store.add_evidence(PERIOD, keys[0], photo, "现场照片")
-            photo.unlink()
-            store.finalize(PERIOD)
-            files.append(export_bundle(store, PERIOD, out / f"{i:04d}.dzb"))
-        if (i + 1) % 50 == 0:
-            print(f"  built {i + 1}/{count} bundles", flush=True)
-    return files
-
-
-def cached_bundles(workdir: Path, count: int, size: int) -> list[Path]:
-    """Build the bundles once into ``workdir`` and reuse them on later runs (setup takes minutes)."""
-    usb = workdir / "usb"
-    files = sorted(usb.glob("*.dzb")) if usb.is_dir() else []
-    if len(files) == count:
-        return files
-    if workdir.exists():
-        import shutil
-
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
-    return make_bundles(workdir, count, size)
-
-
-def sha_floor(files: list[Path]) -> float:
-    """Read every byte once with SHA-256, into one reused buffer.
-
-    A plain ``f.read(1 MiB)`` loop allocates a fresh megabyte per chunk; whether
-    glibc serves that from the heap or from new zeroed pages depends on what the
-    process did before (its dynamic mmap threshold), which made that floor swing
-    between about 0.36 s and 0.54 s for the same 500 MB within one run. Reading
-    into one buffer costs the same every time, and it is the lower figure.
-    """
-    buffer = memoryview(bytearray(1024 * 1024))
-    start = time.perf_counter()
-    for path in files:
-        digest = hashlib.sha256()
-        with open(path, "rb", buffering=0) as f:
-            while n := f.readinto(buffer):
-                digest.update(buffer[:n])
-    return time.perf_counter() - start
-
-
-def two_core_speedup(files: list[Path], one_thread: float) -> float:
-    """``one_thread`` (the floor just measured) against the same SHA-256 pass split between two threads."""
-    import threading
-
-    def halves() -> float:
-        threads = [threading.Thread(target=sha_floor, args=(files[i::2],)) for i in range(2)]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return time.perf_counter() - start
-
-    return one_thread / min(halves() for _ in range(2))
-
-
-def durable_files_floor(files: list[Path], target: Path) -> float:
-    """The same bytes written the importer's way, without its checks: a file each, read into one
-    buffer, written, and flushed on four threads side by side; the folder flushed at the end."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    buffer = bytearray(1024 * 1024)
-    view = memoryview(buffer)
-    target.mkdir()
-    os.sync()
-
-    def flush(fd: int) -> None:
-        os.fsync(fd)
-        os.close(fd)
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(4) as flushers:
-        for path in files:
-            fd = os.open(target / path.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with open(path, "rb", buffering=0) as src:
-                while n := src.readinto(buffer):
-                    os.write(fd, view[:n])
-            flushers.submit(flush, fd)
-    folder = os.open(target, os.O_RDONLY)
-    os.fsync(folder)
-    os.close(folder)
-    elapsed = time.perf_counter() - start
-    import shutil
-
-    shutil.rmtree(target)
-    return elapsed
-
-
-def _hash_and_copy(paths: list[str], target: str) -> None:
-    """One worker's share of :func:`bare_copy`: read, hash, write, flush on four threads."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    buffer = bytearray(1024 * 1024)
-    view = memoryview(buffer)
-
-    def flush(fd: int) -> None:
-        os.fsync(fd)
-        os.close(fd)
-
-    with ThreadPoolExecutor(4) as flushers:
-        for path in paths:
-            digest = hashlib.sha256()
-            fd = os.open(os.path.join(target, os.path.basename(path)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with open(path, "rb", buffering=0) as src:
-                while n := src.readinto(buffer):
-                    digest.update(view[:n])
-                    os.write(fd, view[:n])
-            flushers.submit(flush, fd)
-
-
-def bare_copy(files: list[Path], target: Path, workers: int = 2) -> tuple[float, float]:
-    """The least any import that checks the bytes and keeps them must do, with nothing else: every
-    file read once, hashed with SHA-256, written to a new file and flushed, split between two
-    processes as the import's workers are; the folder flushed at the end. No zip, JSON, signature
-    or database. Returns the seconds and the workers' CPU seconds."""
-    import multiprocessing
-    import shutil
-
-    target.mkdir()
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(workers) as pool:
-        pool.apply(os.getpid)  # started before the clock, as the import's are not: a conservative floor
-        os.sync()
-        start = time.perf_counter()
-        pool.starmap(_hash_and_copy, [([str(f) for f in files[i::workers]], str(target)) for i in range(workers)])
-        folder = os.open(target, os.O_RDONLY)
-        os.fsync(folder)
-        os.close(folder)
-        elapsed = time.perf_counter() - start
-        pool.apply(os.getpid)
-        pool_cpu = pool.starmap(_own_cpu, [()] * workers, chunksize=1)
-    shutil.rmtree(target)
-    return elapsed, sum(pool_cpu)
-
-
-def _own_cpu() -> float:
-    import resource
-    import time as clock
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    clock.sleep(0.05)  # so that each worker takes one of these calls
-    return usage.ru_utime + usage.ru_stime
-
-
-def verify_only(files: list[Path]) -> float:
-    from dzdesk.bundle import verify_bundle
-
-    start = time.perf_counter()
-    for path in files:
-        verify_bundle(path)
-    return time.perf_counter() - start
-
-
-def cpu_seconds() -> float:
-    """User and system CPU of this process and of its children that have ended (the import's workers
-    end before it returns; kernel writeback threads are not counted)."""
-    import resource
-
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def floor_now(files: list[Path], passes: int = 3) -> float:
-    """The best of ``passes`` SHA-256 floor passes, taken right now in this process."""
-    return min(sha_floor(files) for _ in range(passes))
 
 
 def bench_import(count: int, size: int, workdir: str | None = None, repeat: int = 2, start: str = "fork") -> None:
@@ -328,7 +140,7 @@ def bench_import(count: int, size: int, workdir: str | None = None, repeat: int 
         gui_floor = min(floor_now(files), min(floors))
         print(f"the same import with spawned workers, as the GUI starts them: {gui_way:.2f} s = "
               f"{gui_way / gui_floor:.2f}x the floor (one run, not in the median)")
-        verify = verify_only(files)
+        verify = time_verify(verify_bundle, files)
         floor = min(floor, floor_now(files))
         print(f"breakdown, same bytes: verify_bundle alone, one thread {verify:.2f} s ({verify / floor:.2f}x floor)")
 

@@ -1,6 +1,6 @@
 """``verify_bundle`` alone, against the SHA-256 floor over the same files in the same run.
 
-The floor is ``bench_committee.sha_floor``: every byte of every bundle read
+The floor is ``import_floors.sha_floor``: every byte of every bundle read
 once into a reused buffer and hashed. What verify_bundle costs beyond it is
 its own Python work (zip structure, JSON, signature, content checks); the
 figure to watch is that overhead per bundle.
@@ -35,16 +35,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_committee import make_bundles, sha_floor  # noqa: E402
+from committee_bundles import make_bundles  # noqa: E402
+from import_floors import sha_floor, time_verify  # noqa: E402
 
 from dzdesk.bundle import verify_bundle  # noqa: E402
-
-
-def time_verify(verify: Callable[[Path], object], files: list[Path]) -> float:
-    start = time.perf_counter()
-    for path in files:
-        verify(path)
-    return time.perf_counter() - start
 
 
 def cpu_time(run: Callable[[], object]) -> float:
