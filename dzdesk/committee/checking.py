@@ -14,6 +14,7 @@ stays with the caller, so the outcome is that of one bundle after another.
 
 from __future__ import annotations
 
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -28,6 +29,18 @@ LOOKAHEAD = 6  # bundles checked ahead of the one being recorded (bounds memory 
 Verifier = Callable[..., VerifiedBundle]
 Checked = tuple[BundleFiles, VerifiedBundle | None, BaseException | None]
 Job = tuple[list[Path], int]  # bundles checked together, and their bytes
+
+
+class CheckFailed(Exception):
+    """An unexpected error in a worker process, carried back by its type name, message and traceback."""
+
+    def __init__(self, kind: str, message: str, detail: str = "") -> None:
+        super().__init__(kind, message, detail)
+        self.kind, self.detail = kind, detail
+
+    @classmethod
+    def of(cls, exc: BaseException) -> CheckFailed:
+        return cls(type(exc).__name__, str(exc)[:500], "".join(traceback.format_exception(exc)))
 
 
 def check_one(path: Path, verify: Verifier, staging: Staging) -> Checked:
@@ -84,7 +97,7 @@ class Ahead:
         self._todo.clear()
         for _, future in self._ahead:
             future.cancel()
-        self._shutdown()
+        self._pool.shutdown(wait=True)
         unrecorded = [checked for _, checked in self._received_not_yielded]
         for (batch, _), future in self._ahead:
             if not future.cancelled() and future.exception() is None:
@@ -93,9 +106,6 @@ class Ahead:
             files.discard()
         self._ahead.clear()
         self._received_not_yielded.clear()
-
-    def _shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 class VerifyAhead(Ahead):

@@ -18,15 +18,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bundle.types import BUNDLE_SUFFIX
 from ..errors import DzdeskError, StoreError, ValidationError
 from ..progress import NO_PROGRESS, Cancelled, Progress
 from . import models as m
-from .checking import Checked, Verifier, VerifyAhead
+from .checking import Checked, CheckFailed, Verifier, VerifyAhead
 from .staging import Staging
 from .store import CommitteeStore
-from .workers import CheckFailed, ProcessAhead, plan
+
+if TYPE_CHECKING:
+    from .workers import ProcessAhead
 
 log = logging.getLogger("dzdesk.committee")
 COMMIT_EVERY = 50
@@ -51,6 +54,11 @@ def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
 
 def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -> VerifyAhead | ProcessAhead:
     """Worker processes for a folder checked with the real verifier; threads otherwise."""
+    from .workers import (  # only an import of a folder needs the process machinery
+        ProcessAhead,
+        plan,
+    )
+
     workers, method = plan(len(files)) if verify is None else (0, "")
     if workers:
         try:

@@ -21,7 +21,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
@@ -32,7 +31,7 @@ from pathlib import Path
 from ..bundle.types import VerifiedBundle
 from ..errors import DzdeskError
 from ..store.blobs import BlobStore
-from .checking import Ahead, Checked, Job, check_one
+from .checking import Ahead, Checked, CheckFailed, Job, check_one
 from .staging import BundleFiles, Staging, TempFile
 
 # Fewer bundles than this are checked on threads: starting worker processes would cost more
@@ -52,18 +51,6 @@ class Staged:
     error: BaseException | None
     files: tuple[tuple[str, str, int, int, str], ...]  # sha256, path, size, errno (0: written), strerror
     report_sha256: str
-
-
-class CheckFailed(Exception):
-    """An unexpected error in a worker process, carried back by its type name, message and traceback."""
-
-    def __init__(self, kind: str, message: str, detail: str = "") -> None:
-        super().__init__(kind, message, detail)
-        self.kind, self.detail = kind, detail
-
-    @classmethod
-    def of(cls, exc: BaseException) -> CheckFailed:
-        return cls(type(exc).__name__, str(exc)[:500], "".join(traceback.format_exception(exc)))
 
 
 class WorkersStopped(DzdeskError):
