@@ -145,9 +145,11 @@ def import_bundles(
         exc.kept = m.ImportReport(tuple(outcomes[:committed]))  # type: ignore[attr-defined]
         raise
     finally:
-        if ahead is not None:
-            ahead.close()
-        staging.close()
+        try:
+            if ahead is not None:
+                ahead.close()
+        finally:  # a second Ctrl-C while the workers stop must not leave this import's files behind
+            staging.close()
     return m.ImportReport(tuple(outcomes))
 
 
