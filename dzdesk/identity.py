@@ -171,9 +171,7 @@ def load_identity(paths: AppPaths, passphrase: str | None = None) -> Identity:
         raise ValidationError("签名密钥设有口令，请输入口令。", "The signing key needs its passphrase.") from None
     except ValueError:
         raise ValidationError("签名密钥口令不正确，或密钥文件已损坏。", "Wrong passphrase or damaged key file.") from None
-    if not isinstance(key, ec.EllipticCurvePrivateKey) or public_key_der(cert) != key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    ):
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or public_key_der(cert) != spki_of(key.public_key()):
         raise ValidationError("签名密钥与证书不匹配，请从备份恢复。", "Signing key and certificate do not match.")
     return Identity(key, cert)
 
