@@ -25,14 +25,22 @@ from ..scoring import ScoreResult, score
 from ..snapshot import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshot_digest
 from ..template import STATUSES, Template, builtin_template
 from .format import ASSESSMENT, ASSESSMENT_FORMAT, CHANGES, CHANGES_FORMAT, SHA256_RE, printable
-from .manifest import Entry, Manifest, branch_profile, check_format, field, sha_field, shape_error
+from .manifest import (
+    ABSENT,
+    Entry,
+    Manifest,
+    branch_profile,
+    check_format,
+    field,
+    sha_field,
+    shape_error,
+)
 from .types import BundleError
 
 CONTENT_VERSION = 1
 RECTIFICATION_FIELDS = ("problem", "measures", "owner", "deadline")
 SCORE_FACTS = ("total", "earned", "possible", "grade", "band_grade", "flags", "counts", "answered", "task_count")
 AREA_FACTS = ("key", "earned", "possible", "max_points")
-_ABSENT = object()
 
 
 class _Status(NamedTuple):
@@ -141,7 +149,7 @@ def _answers_ok(rows: list[Any]) -> bool:
     for row in rows:
         if type(row) is not dict:
             return False
-        status = row.get("status", _ABSENT)
+        status = row.get("status", ABSENT)
         rect = row.get("rectification")
         if (
             type(row.get("task_key")) is not str
@@ -290,7 +298,7 @@ def _changes_ok(rows: list[Any]) -> bool:
     for row in rows:
         if type(row) is not dict:
             return False
-        old, new = row.get("old", _ABSENT), row.get("new", _ABSENT)
+        old, new = row.get("old", ABSENT), row.get("new", ABSENT)
         if (
             type(row.get("revision")) is not int
             or type(row.get("at")) is not str

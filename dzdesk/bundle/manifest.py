@@ -59,7 +59,7 @@ class Manifest:
         return next((e for e in self.entries if e.role == role), None)
 
 
-_ABSENT = object()
+ABSENT = object()  # a missing key, told apart from a key whose value is null
 
 
 def shape_error(member: str, detail_zh: str, detail_en: str) -> BundleError:
@@ -94,7 +94,7 @@ def parse_json(data: bytes, member: str) -> Any:
 def field(obj: Any, key: str, kind: type | tuple[type, ...], member: str, where: str = "") -> Any:
     """``obj[key]``, which must exist and be of ``kind`` (bool never counts as int)."""
     if type(obj) is dict:  # the usual case, answered without building a label: the value's exact type is kind
-        value = obj.get(key, _ABSENT)
+        value = obj.get(key, ABSENT)
         if type(value) is kind:
             return value
     label = f"{where}{key}"
