@@ -390,3 +390,22 @@ def test_a_file_held_for_a_moment_is_opened_again_and_one_held_for_long_is_an_er
     with pytest.raises(PermissionError):
         staging.flush_stored(stored)  # still held after every pause: the import reports it
     assert held["times"] == 10 - 4
+
+
+def test_the_staging_is_closed_even_when_stopping_the_checkers_fails(committee, usb, monkeypatch):
+    """A second Ctrl-C while the checkers stop: this import's temporary files are still swept."""
+    from dzdesk.committee import checking, staging
+
+    made: list[staging.Staging] = []
+    real_init = staging.Staging.__init__
+    monkeypatch.setattr(staging.Staging, "__init__", lambda self, *a, **k: (made.append(self), real_init(self, *a, **k))[1])
+
+    def interrupted(self) -> None:
+        (committee.blobs.root / f"{made[0].prefix}left-behind").write_bytes(b"a file a worker was writing")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(checking.VerifyAhead, "close", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        import_bundles(committee, [usb["b1"]])
+    assert made[0].flushers._shutdown  # the flusher threads were stopped
+    assert not [p for p in committee.blobs.root.iterdir() if p.name.startswith(".incoming")]
