@@ -9,16 +9,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from ..models import BranchProfile
+from ..errors import ValidationError
+from ..models import KIND_LABELS, BranchProfile
+from ..textrules import MAX_NAME, check_name
 from .format import (
     EVIDENCE_MEMBER_RE,
     FIXED_MEMBERS,
     FORMAT_NAME,
     FORMAT_VERSION,
     MANIFEST,
+    MAX_ENTRY_BYTES,
+    MAX_PARTY_MEMBERS,
+    MAX_REVISION,
     PERIOD_RE,
     ROLE_ASSESSMENT,
     ROLE_CHANGES,
@@ -34,6 +41,7 @@ from .types import BundleError
 
 BRANCH_TEXT_FIELDS = ("name", "kind", "committee", "secretary", "founded")
 BRANCH_INT_FIELDS = ("full_members", "probationary_members")
+BRANCH_NAME_FIELDS = {"name": "党支部名称", "committee": "上级党组织", "secretary": "党支部书记"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
 
 
+class _NumberOutOfRange(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    """JSON numbers beyond a double (1e400) would parse as infinity: refuse them like NaN."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NumberOutOfRange(text)
+    return value
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -86,7 +106,11 @@ def parse_json(data: bytes, member: str) -> Any:
     except UnicodeDecodeError:
         raise shape_error(member, "不是 UTF-8 编码的文本", "not UTF-8 text") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite_float
+        )
+    except _NumberOutOfRange:
+        raise shape_error(member, "含有超出范围的数字", "a number is out of range") from None
     except (ValueError, RecursionError):
         raise shape_error(member, "不是有效的 JSON", "not valid JSON") from None
 
@@ -106,6 +130,16 @@ def field(obj: Any, key: str, kind: type | tuple[type, ...], member: str, where:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
         raise shape_error(member, f"字段“{label}”的类型不对", f"field '{label}' has the wrong type")
+    return value
+
+
+def int_field(obj: Any, key: str, member: str, where: str, low: int, high: int) -> int:
+    """An integer field within ``low``…``high`` (documented ranges; anything else is a shape error)."""
+    value = field(obj, key, int, member, where)
+    if not low <= value <= high:
+        raise shape_error(
+            member, f"字段“{where}{key}”超出范围（应在 {low} 到 {high} 之间）", f"field '{where}{key}' is not within {low}..{high}"
+        )
     return value
 
 
@@ -140,14 +174,32 @@ def check_format(obj: Any, member: str, name: str, version: int) -> None:
 
 
 def branch_profile(obj: Any, member: str, where: str = "branch.") -> BranchProfile:
+    """The branch profile, checked with the rules the branch side applies when it is typed
+    (textrules.check_name): a signed file cannot carry a name nobody could have entered."""
     values: dict[str, Any] = {}
     for key in BRANCH_TEXT_FIELDS:
         values[key] = field(obj, key, str, member, where)
+    for key, label in BRANCH_NAME_FIELDS.items():
+        try:
+            clean = check_name(values[key], label, limit=MAX_NAME)
+        except ValidationError as exc:
+            raise shape_error(member, f"字段“{where}{key}”不符合要求：{exc.zh.rstrip('。')}", f"field '{where}{key}': {exc.en.rstrip('.')}") from None
+        if clean != values[key]:
+            raise shape_error(member, f"字段“{where}{key}”首尾有空白", f"field '{where}{key}' has surrounding white space")
+    if values["kind"] not in KIND_LABELS:
+        raise shape_error(member, f"字段“{where}kind”不是有效的党支部类型", f"field '{where}kind' is not a known kind")
+    if values["founded"] and not _iso_date(values["founded"]):
+        raise shape_error(member, f"字段“{where}founded”不是 YYYY-MM-DD 日期", f"field '{where}founded' is not a YYYY-MM-DD date")
     for key in BRANCH_INT_FIELDS:
-        values[key] = field(obj, key, int, member, where)
-        if values[key] < 0:
-            raise shape_error(member, f"字段“{where}{key}”为负数", f"field '{where}{key}' is negative")
+        values[key] = int_field(obj, key, member, where, 0, MAX_PARTY_MEMBERS)
     return BranchProfile(**values)
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def parse_manifest(data: bytes) -> Manifest:
@@ -161,8 +213,7 @@ def parse_manifest(data: bytes) -> Manifest:
         field(template, key, str, MANIFEST, "template.")
     if not PERIOD_RE.fullmatch(field(raw, "period", str, MANIFEST)):
         raise shape_error(MANIFEST, "期间不是“2026Q4”这样的形式", "period is not like '2026Q4'")
-    if field(raw, "revision", int, MANIFEST) < 1:
-        raise shape_error(MANIFEST, "版本号必须大于 0", "revision must be positive")
+    int_field(raw, "revision", MANIFEST, "", 1, MAX_REVISION)
     sha_field(raw, "snapshot_digest", MANIFEST)
     signer = field(raw, "signer", dict, MANIFEST)
     if field(signer, "algorithm", str, MANIFEST, "signer.") != SIGNATURE_ALGORITHM:
@@ -181,7 +232,7 @@ def _entries(items: list[Any]) -> tuple[Entry, ...]:
         where = f"entries[{i}]."
         path = field(item, "path", str, MANIFEST, where)
         role = field(item, "role", str, MANIFEST, where)
-        size = field(item, "size", int, MANIFEST, where)
+        size = int_field(item, "size", MANIFEST, where, 0, MAX_ENTRY_BYTES)
         sha = sha_field(item, "sha256", MANIFEST, where)
         if role not in ROLES:
             shown, shown_role = printable(path), printable(role, 20)
@@ -191,8 +242,6 @@ def _entries(items: list[Any]) -> tuple[Entry, ...]:
             shown = printable(path)
             raise shape_error(MANIFEST, f"条目“{shown}”的路径应为“{expected}”", f"entry '{shown}' should be '{expected}'")
         # from here on ``path`` is one of the fixed ASCII names: printable(path) == path
-        if size < 0:
-            raise shape_error(MANIFEST, f"条目“{path}”的大小为负数", f"entry '{path}' has a negative size")
         if path in seen:
             raise shape_error(MANIFEST, f"条目“{path}”重复出现", f"entry '{path}' is listed twice")
         seen.add(path)

@@ -54,6 +54,7 @@ from .memberread import (
     stream_member,
 )
 from .safezip import check_members, open_zip
+from .scorecheck import TemplateLookup
 from .types import BundleError, BundleEvidence, VerifiedBundle
 
 PDF_MAGIC = b"%PDF-"
@@ -79,10 +80,15 @@ class MemberWriter(Protocol):
 MemberSink = Callable[[Entry], MemberWriter | None]
 
 
-def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: MemberSink | None = None) -> VerifiedBundle:
+def verify_bundle(
+    path: str | Path, progress: Progress = NO_PROGRESS, *, sink: MemberSink | None = None,
+    templates: TemplateLookup | None = None,
+) -> VerifiedBundle:
     """Verify the bundle at ``path``; raise :class:`BundleError` with one clear reason if it is not valid.
 
     ``sink`` (optional) receives copies of the members it asks for while they are hashed; see the module notes.
+    ``templates`` (by hash) are templates the caller holds beyond the built-in ones (a committee's own);
+    the score is recomputed with the bundle's template wherever it can be had (see scorecheck.py).
     """
     path = Path(path)
     with open_zip(path) as (zf, file_size):
@@ -103,7 +109,7 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
         parsed: dict[str, object] = {}
         kept = _check_entries(zf, members, manifest, progress, sink, parsed, window)
     assessment = parsed[ASSESSMENT] if ASSESSMENT in parsed else parse_json(kept[ASSESSMENT], ASSESSMENT)
-    snapshot, score = check_assessment(assessment, manifest)
+    snapshot, score, scored = check_assessment(assessment, manifest, templates)
     changes = check_changes(parse_json(kept[CHANGES], CHANGES))
     report = manifest.role(ROLE_REPORT)
     if report is not None and not kept[report.path].startswith(PDF_MAGIC):
@@ -122,15 +128,18 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
         period=raw["period"],
         revision=raw["revision"],
         template=dict(raw["template"]),
-        score=float(score["total"]),
-        grade=score["grade"],
-        flags=tuple(score["flags"]),
+        score=scored.result.total if scored.result else float(score["total"]),
+        grade=scored.result.grade if scored.result else score["grade"],
+        flags=tuple(scored.result.flags if scored.result else score["flags"]),
         signer_public_key_der=manifest.public_key_der,
         signer_fingerprint=fingerprint,
         evidence=evidence,
         report_member=report.path if report else "",
         generated_at=raw["generated_at"],
         app_version=raw["app_version"],
+        score_verified=scored.verified,
+        scored_by=scored.source,
+        checklist=scored.template,
         extra={
             "score": score,
             "changes": len(changes),
@@ -145,14 +154,20 @@ def verify_bundle(path: str | Path, progress: Progress = NO_PROGRESS, *, sink: M
 
 
 def _snapshot_bytes(assessment: bytes, digest: str) -> bytes | None:
-    """The snapshot's canonical bytes cut out of a canonical assessment.json ("snapshot" is its last key),
-    or None when the document is not in that form; the SHA-256 against the signed digest proves the cut."""
+    """The snapshot's canonical bytes cut out of a canonical assessment.json (keys sorted: "snapshot" is
+    followed only by "template", when the bundle carries it), or None when the document is not in that
+    form; the SHA-256 against the signed digest proves the cut."""
     marker = b',"snapshot":'
-    start = assessment.rfind(marker)
-    if start < 0 or not assessment.endswith(b"}"):
+    if not assessment.endswith(b"}"):
         return None
-    candidate = assessment[start + len(marker) : -1]
-    return candidate if hashlib.sha256(candidate).hexdigest() == digest else None
+    end = assessment.rfind(b',"template":')
+    for stop in ((end, len(assessment) - 1) if end > 0 else (len(assessment) - 1,)):
+        start = assessment.rfind(marker, 0, stop)
+        if start >= 0:
+            candidate = assessment[start + len(marker) : stop]
+            if hashlib.sha256(candidate).hexdigest() == digest:
+                return candidate
+    return None
 
 
 def _required(
@@ -229,9 +244,9 @@ def _check_entries(
         # so a damaged one never reaches the sink; the others stream, a chunk possibly a view of the
         # buffer, so what is kept is copied.
         if json_member and is_small_deflated(info):
-            chunks: Iterable[bytes | memoryview] = (read_small_deflated(zf, info, cap, check_crc=False, window=window),)
+            chunks: Iterable[bytes | memoryview] = (read_small_deflated(zf, info, cap, window=window),)
         else:
-            chunks = stream_member(zf, info, cap, check_crc=False, buffer=buffer)
+            chunks = stream_member(zf, info, cap, buffer=buffer)
         digest = hashlib.sha256()
         size = 0
         parts: list[bytes] = []

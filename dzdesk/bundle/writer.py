@@ -85,7 +85,7 @@ def export_bundle(
         )
     evidence = _evidence_sources(store, store.evidence(assessment))
     documents = [
-        (ASSESSMENT, ROLE_ASSESSMENT, canonical_bytes(assessment_document(snapshot, store.score(code, assessment)))),
+        (ASSESSMENT, ROLE_ASSESSMENT, canonical_bytes(assessment_document(snapshot, store.score(code, assessment), store.template_for(assessment)))),
         (CHANGES, ROLE_CHANGES, canonical_bytes(changes_document(_period_changes(store, assessment)))),
     ]
     header = {
