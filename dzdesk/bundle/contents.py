@@ -45,6 +45,7 @@ from .manifest import (
 )
 from .scorecheck import (
     TEMPLATE_FIELD,
+    Carried,
     Scored,
     TemplateLookup,
     check_score,
@@ -101,7 +102,7 @@ def changes_document(rows: Sequence[tuple[int, ChangeEntry]]) -> dict[str, Any]:
 
 
 def check_assessment(
-    doc: Any, manifest: Manifest, known: TemplateLookup | None = None
+    doc: Any, manifest: Manifest, known: TemplateLookup | None = None, carried: Carried | None = None
 ) -> tuple[dict[str, Any], dict[str, Any], Scored]:
     """Return (snapshot, stated score, the verifier's own scoring) after checking them against the
     signed manifest and, where the template can be had, against the template."""
@@ -129,7 +130,7 @@ def check_assessment(
     evidence = field(snapshot, "evidence", list, ASSESSMENT, "snapshot.")
     _check_evidence(evidence, manifest)
     result = field(doc, "score", dict, ASSESSMENT)
-    template, source = find_template(doc, snapshot["template"], known)
+    template, source = find_template(doc, snapshot["template"], known, carried)
     if template is None:
         check_stated(result)
         return snapshot, result, Scored(None, "", None)

@@ -17,6 +17,7 @@ verify`` prints it, and a committee holds the bundle as "模板未知，无法�
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from ..resources import resource_path
 from ..scoring import ScoreResult, score
 from ..template import GRADES, Template, load_template, parse_template
 from .format import ASSESSMENT, MAX_SCORE, MAX_TASKS, printable
-from .manifest import ABSENT, Manifest, field, shape_error
+from .manifest import ABSENT, Manifest, field, parse_json, shape_error
 from .types import BundleError
 
 TEMPLATE_FIELD = "template"
@@ -91,8 +92,47 @@ def _parsed_carried(raw: dict[str, Any], digest: str) -> Template:
     return template
 
 
-def find_template(doc: dict[str, Any], named: dict[str, Any], known: TemplateLookup | None) -> tuple[Template | None, str]:
+_TEMPLATE_MARKER = b',"template":'
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A carried template recognised from its bytes: their SHA-256, and the template parsed earlier."""
+
+    digest: str
+    template: Template
+
+
+def parse_assessment(data: bytes) -> tuple[Any, Carried | None]:
+    """assessment.json, parsed; a carried template seen before is recognised without parsing it again.
+
+    In canonical form the template is the document's last member, written as its own canonical bytes:
+    when those bytes hash to a template parsed earlier, the rest is parsed alone and that template is
+    used. Sound because the cut ends at the document's final brace, so the bytes hashed are exactly the
+    top-level ``template`` value (duplicate keys are refused), and because equal hashes are equal bytes.
+    Anything else (not canonical, a template never seen) is parsed whole and checked the long way.
+    """
+    start = data.rfind(_TEMPLATE_MARKER)
+    if start > 0 and data.endswith(b"}"):
+        digest = hashlib.sha256(data[start + len(_TEMPLATE_MARKER) : -1]).hexdigest()
+        with _carried_lock:
+            template = _carried.get(digest)
+        if template is not None:
+            doc = parse_json(data[:start] + b"}", ASSESSMENT)
+            if isinstance(doc, dict) and TEMPLATE_FIELD in doc:  # two "template" keys: as parse_json refuses them
+                raise shape_error(ASSESSMENT, "不是有效的 JSON", "not valid JSON")
+            return doc, Carried(digest, template)
+    return parse_json(data, ASSESSMENT), None
+
+
+def find_template(
+    doc: dict[str, Any], named: dict[str, Any], known: TemplateLookup | None, carried: Carried | None = None
+) -> tuple[Template | None, str]:
     """The template ``named`` ({id, version, hash}, as the snapshot names it) and where it came from."""
+    if carried is not None:
+        if carried.digest != named["hash"]:
+            raise _not_the_named_template()
+        return _same_identity(carried.template, named), SCORED_BY_BUNDLE
     raw = doc.get(TEMPLATE_FIELD, ABSENT)
     if raw is not ABSENT:
         if type(raw) is not dict:
@@ -102,19 +142,26 @@ def find_template(doc: dict[str, Any], named: dict[str, Any], known: TemplateLoo
         except (ValueError, TypeError, RecursionError):
             raise shape_error(ASSESSMENT, "随附的检查模板无法计算摘要", "the enclosed template cannot be digested") from None
         if digest != named["hash"]:
-            raise BundleError(
-                "上报文件随附的检查模板与自评记录所用的模板不符（哈希值不同），不能采信。",
-                "The enclosed template is not the one the assessment names (its hash differs).",
-            )
-        template = _parsed_carried(raw, digest)
-        if template.id != named["id"] or template.version != named["version"]:
-            raise BundleError(
-                "上报文件随附的检查模板的编号或版本与自评记录不符，不能采信。",
-                "The enclosed template's id or version differs from the assessment's.",
-            )
-        return template, SCORED_BY_BUNDLE
+            raise _not_the_named_template()
+        return _same_identity(_parsed_carried(raw, digest), named), SCORED_BY_BUNDLE
     template = builtin_by_hash().get(named["hash"]) or (known or {}).get(named["hash"])
     return (template, SCORED_BY_KNOWN) if template is not None else (None, "")
+
+
+def _not_the_named_template() -> BundleError:
+    return BundleError(
+        "上报文件随附的检查模板与自评记录所用的模板不符（哈希值不同），不能采信。",
+        "The enclosed template is not the one the assessment names (its hash differs).",
+    )
+
+
+def _same_identity(template: Template, named: dict[str, Any]) -> Template:
+    if template.id != named["id"] or template.version != named["version"]:
+        raise BundleError(
+            "上报文件随附的检查模板的编号或版本与自评记录不符，不能采信。",
+            "The enclosed template's id or version differs from the assessment's.",
+        )
+    return template
 
 
 def check_tasks(template: Template, answers: list[dict[str, Any]], evidence: list[dict[str, Any]]) -> None:

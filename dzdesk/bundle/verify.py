@@ -54,7 +54,7 @@ from .memberread import (
     stream_member,
 )
 from .safezip import check_members, open_zip
-from .scorecheck import TemplateLookup
+from .scorecheck import TemplateLookup, parse_assessment
 from .types import BundleError, BundleEvidence, VerifiedBundle
 
 PDF_MAGIC = b"%PDF-"
@@ -108,8 +108,8 @@ def verify_bundle(
         _check_member_set(manifest, members)
         parsed: dict[str, object] = {}
         kept = _check_entries(zf, members, manifest, progress, sink, parsed, window)
-    assessment = parsed[ASSESSMENT] if ASSESSMENT in parsed else parse_json(kept[ASSESSMENT], ASSESSMENT)
-    snapshot, score, scored = check_assessment(assessment, manifest, templates)
+    assessment, carried = parsed[ASSESSMENT] if ASSESSMENT in parsed else parse_assessment(kept[ASSESSMENT])
+    snapshot, score, scored = check_assessment(assessment, manifest, templates, carried)
     changes = check_changes(parse_json(kept[CHANGES], CHANGES))
     report = manifest.role(ROLE_REPORT)
     if report is not None and not kept[report.path].startswith(PDF_MAGIC):
@@ -276,9 +276,8 @@ def _check_entries(
 def _evidence_names(data: bytes, parsed: dict[str, object]) -> dict[str, str]:
     """Best effort, for messages only: sha256 -> original file name (checked properly later)."""
     try:
-        doc = parse_json(data, ASSESSMENT)
-        parsed[ASSESSMENT] = doc
-        items = doc["snapshot"]["evidence"]
+        parsed[ASSESSMENT] = result = parse_assessment(data)
+        items = result[0]["snapshot"]["evidence"]
         return {e["sha256"]: e["name"] for e in items if isinstance(e["sha256"], str) and isinstance(e["name"], str)}
     except (BundleError, KeyError, TypeError, AttributeError):
         return {}

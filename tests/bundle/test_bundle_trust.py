@@ -256,3 +256,47 @@ def test_the_cases_cover_every_class_of_the_issue():
     verdicts = {v for _d, _c, v, _w in CASES.values()}
     assert verdicts == {REJECT, HELD, OK}
     assert len(CASES) >= 40
+
+
+def _verdict(path: Path) -> str:
+    try:
+        vb = verify_bundle(path)
+    except BundleError as exc:
+        return exc.zh
+    return f"ok verified={vb.score_verified} by={vb.scored_by} score={vb.score}"
+
+
+def test_verdicts_do_not_depend_on_the_templates_seen_before(crafted):
+    """A carried template seen before is recognised by the hash of its bytes (scorecheck.parse_assessment):
+    every case gets the same verdict with that cache empty and warm."""
+    from dzdesk.bundle import scorecheck
+
+    warm = base_bundle().path
+    for case, path in crafted.items():
+        scorecheck._carried.clear()
+        cold = _verdict(path)
+        verify_bundle(warm)
+        assert _verdict(path) == cold, case
+
+
+def test_a_second_template_key_is_refused_cold_or_warm(tmp_path):
+    """Hand-written, non-canonical assessment.json with two "template" members (the last one genuine)."""
+    from bundle_tools import manifest_of, rebuild, set_entry, signed
+
+    from dzdesk.bundle import scorecheck
+
+    base = base_bundle()
+    members = base.member_dict()
+    data = members["assessment.json"]
+    assert data.startswith(b'{"format"')
+    data = b'{"template":{"evil":1},' + data[1:]
+    manifest = manifest_of(members)
+    set_entry(manifest, "assessment.json", data, role="assessment")
+    target = tmp_path / "two-templates.dzb"
+    target.write_bytes(rebuild(signed({**members, "assessment.json": data}, manifest, base.identity)))
+    for warm in (False, True):
+        scorecheck._carried.clear()
+        if warm:
+            verify_bundle(base.path)
+        with pytest.raises(BundleError, match="assessment.json 格式不正确：不是有效的 JSON"):
+            verify_bundle(target)
