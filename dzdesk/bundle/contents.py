@@ -22,6 +22,7 @@ from ..models import ChangeEntry
 from ..scoring import ScoreResult
 from ..snapshot import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshot_digest
 from ..template import STATUSES, Template
+from .assessment_kind import branch_profile
 from .format import (
     ASSESSMENT,
     ASSESSMENT_FORMAT,
@@ -36,7 +37,6 @@ from .manifest import (
     ABSENT,
     Entry,
     Manifest,
-    branch_profile,
     check_format,
     field,
     int_field,

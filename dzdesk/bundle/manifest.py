@@ -10,38 +10,24 @@ import base64
 import binascii
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from ..errors import ValidationError
-from ..models import KIND_LABELS, BranchProfile
-from ..textrules import MAX_NAME, check_name
+from ..models import BranchProfile
 from .format import (
-    EVIDENCE_MEMBER_RE,
-    FIXED_MEMBERS,
     FORMAT_NAME,
     FORMAT_VERSION,
     MANIFEST,
     MAX_ENTRY_BYTES,
-    MAX_PARTY_MEMBERS,
-    MAX_REVISION,
-    PERIOD_RE,
-    ROLE_ASSESSMENT,
-    ROLE_CHANGES,
-    ROLE_EVIDENCE,
-    ROLES,
     SHA256_RE,
     SIGNATURE,
     SIGNATURE_ALGORITHM,
     SIGNATURE_FORMAT,
     printable,
 )
+from .kinds import KIND_ASSESSMENT, KIND_FIELD, LABELS, KindSpec
 from .types import BundleError
-
-BRANCH_TEXT_FIELDS = ("name", "kind", "committee", "secretary", "founded")
-BRANCH_INT_FIELDS = ("full_members", "probationary_members")
-BRANCH_NAME_FIELDS = {"name": "党支部名称", "committee": "上级党组织", "secretary": "党支部书记"}
 
 
 @dataclass(frozen=True)
@@ -56,8 +42,15 @@ class Entry:
 class Manifest:
     raw: dict[str, Any]
     entries: tuple[Entry, ...]
-    branch: BranchProfile
+    header: Any  # what the kind's check_header returned (an assessment's BranchProfile)
     public_key_der: bytes
+    kind: KindSpec
+
+    @property
+    def branch(self) -> BranchProfile:
+        """An assessment bundle's branch profile."""
+        assert isinstance(self.header, BranchProfile)
+        return self.header
 
     @property
     def by_path(self) -> dict[str, Entry]:
@@ -173,59 +166,39 @@ def check_format(obj: Any, member: str, name: str, version: int) -> None:
         )
 
 
-def branch_profile(obj: Any, member: str, where: str = "branch.") -> BranchProfile:
-    """The branch profile, checked with the rules the branch side applies when it is typed
-    (textrules.check_name): a signed file cannot carry a name nobody could have entered."""
-    values: dict[str, Any] = {}
-    for key in BRANCH_TEXT_FIELDS:
-        values[key] = field(obj, key, str, member, where)
-    for key, label in BRANCH_NAME_FIELDS.items():
-        try:
-            clean = check_name(values[key], label, limit=MAX_NAME)
-        except ValidationError as exc:
-            raise shape_error(member, f"字段“{where}{key}”不符合要求：{exc.zh.rstrip('。')}", f"field '{where}{key}': {exc.en.rstrip('.')}") from None
-        if clean != values[key]:
-            raise shape_error(member, f"字段“{where}{key}”首尾有空白", f"field '{where}{key}' has surrounding white space")
-    if values["kind"] not in KIND_LABELS:
-        raise shape_error(member, f"字段“{where}kind”不是有效的党支部类型", f"field '{where}kind' is not a known kind")
-    if values["founded"] and not _iso_date(values["founded"]):
-        raise shape_error(member, f"字段“{where}founded”不是 YYYY-MM-DD 日期", f"field '{where}founded' is not a YYYY-MM-DD date")
-    for key in BRANCH_INT_FIELDS:
-        values[key] = int_field(obj, key, member, where, 0, MAX_PARTY_MEMBERS)
-    return BranchProfile(**values)
-
-
-def _iso_date(text: str) -> bool:
-    try:
-        return date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
-
-
-def parse_manifest(data: bytes) -> Manifest:
+def parse_manifest(data: bytes, kinds: Mapping[str, KindSpec]) -> Manifest:
+    """The manifest of a signed file of one of ``kinds`` (by its ``kind`` field; absent: an assessment)."""
     raw = parse_json(data, MANIFEST)
     check_format(raw, MANIFEST, FORMAT_NAME, FORMAT_VERSION)
-    for key in ("app_version", "generated_at", "finalized_at"):
+    spec = _kind(raw, kinds)
+    for key in ("app_version", "generated_at"):
         field(raw, key, str, MANIFEST)
-    branch = branch_profile(field(raw, "branch", dict, MANIFEST), MANIFEST)
-    template = field(raw, "template", dict, MANIFEST)
-    for key in ("id", "version", "hash"):
-        field(template, key, str, MANIFEST, "template.")
-    if not PERIOD_RE.fullmatch(field(raw, "period", str, MANIFEST)):
-        raise shape_error(MANIFEST, "期间不是“2026Q4”这样的形式", "period is not like '2026Q4'")
-    int_field(raw, "revision", MANIFEST, "", 1, MAX_REVISION)
-    sha_field(raw, "snapshot_digest", MANIFEST)
+    header = spec.check_header(raw)
     signer = field(raw, "signer", dict, MANIFEST)
     if field(signer, "algorithm", str, MANIFEST, "signer.") != SIGNATURE_ALGORITHM:
         raise shape_error(MANIFEST, "不支持的签名算法", "unsupported signature algorithm")
     public_key = b64_field(signer, "public_key", MANIFEST, "signer.")
     field(signer, "fingerprint", str, MANIFEST, "signer.")
     field(signer, "certificate", str, MANIFEST, "signer.")
-    entries = _entries(field(raw, "entries", list, MANIFEST))
-    return Manifest(raw, entries, branch, public_key)
+    entries = _entries(field(raw, "entries", list, MANIFEST), spec)
+    return Manifest(raw, entries, header, public_key, spec)
 
 
-def _entries(items: list[Any]) -> tuple[Entry, ...]:
+def _kind(raw: dict[str, Any], kinds: Mapping[str, KindSpec]) -> KindSpec:
+    name = raw.get(KIND_FIELD, KIND_ASSESSMENT)
+    spec = kinds.get(name) if isinstance(name, str) else None
+    if spec is not None:
+        return spec
+    wanted = "或".join(f"{k.label}（{k.suffix}）" for k in kinds.values())
+    if isinstance(name, str) and name in LABELS:
+        label, suffix = LABELS[name]
+        raise BundleError(f"该文件是{label}（{suffix}），不是{wanted}，请选择正确的文件。",
+                          f"This is a {suffix} file, not the kind of file expected here.")
+    raise BundleError(f"该文件不是{wanted}：清单中的文件类型“{printable(str(name), 20)}”未知。",
+                      "The manifest names an unknown kind of file.")
+
+
+def _entries(items: list[Any], spec: KindSpec) -> tuple[Entry, ...]:
     entries: list[Entry] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
@@ -234,21 +207,22 @@ def _entries(items: list[Any]) -> tuple[Entry, ...]:
         role = field(item, "role", str, MANIFEST, where)
         size = int_field(item, "size", MANIFEST, where, 0, MAX_ENTRY_BYTES)
         sha = sha_field(item, "sha256", MANIFEST, where)
-        if role not in ROLES:
+        folder = spec.addressed.get(role)
+        if role not in spec.fixed and folder is None:
             shown, shown_role = printable(path), printable(role, 20)
             raise shape_error(MANIFEST, f"条目“{shown}”的类型“{shown_role}”未知", f"entry '{shown}' has unknown role '{shown_role}'")
-        expected = f"evidence/{sha}" if role == ROLE_EVIDENCE else FIXED_MEMBERS[role]
-        if path != expected or (role == ROLE_EVIDENCE and not EVIDENCE_MEMBER_RE.fullmatch(path)):
+        expected = f"{folder}{sha}" if folder is not None else spec.fixed[role]
+        if path != expected:
             shown = printable(path)
             raise shape_error(MANIFEST, f"条目“{shown}”的路径应为“{expected}”", f"entry '{shown}' should be '{expected}'")
-        # from here on ``path`` is one of the fixed ASCII names: printable(path) == path
+        # from here on ``path`` is a fixed ASCII name or a folder and a SHA-256: printable(path) == path
         if path in seen:
             raise shape_error(MANIFEST, f"条目“{path}”重复出现", f"entry '{path}' is listed twice")
         seen.add(path)
         entries.append(Entry(path, role, size, sha))
-    for role in (ROLE_ASSESSMENT, ROLE_CHANGES):
-        if FIXED_MEMBERS[role] not in seen:
-            raise shape_error(MANIFEST, f"清单中没有“{FIXED_MEMBERS[role]}”", f"'{FIXED_MEMBERS[role]}' is not listed")
+    for role in spec.required:
+        if spec.fixed[role] not in seen:
+            raise shape_error(MANIFEST, f"清单中没有“{spec.fixed[role]}”", f"'{spec.fixed[role]}' is not listed")
     return tuple(entries)
 
 

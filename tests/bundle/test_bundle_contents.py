@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from dzdesk.bundle import BundleError, scorecheck
 from dzdesk.bundle import contents as c
 from dzdesk.bundle.manifest import Manifest, parse_manifest
+from dzdesk.bundle.verify import KINDS
 from dzdesk.models import Answer
 from dzdesk.scoring import score
 from dzdesk.template import STATUSES, builtin_template
@@ -48,7 +49,7 @@ def _docs() -> tuple[dict, dict, dict]:
 
 @cache
 def _manifest() -> Manifest:
-    return parse_manifest(base_bundle().member_dict()["manifest.json"])
+    return parse_manifest(base_bundle().member_dict()["manifest.json"], KINDS)
 
 
 def _mutate(rows: list, data: st.DataObject) -> list:
