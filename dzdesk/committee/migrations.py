@@ -131,3 +131,27 @@ def holds_and_name_keys(db: Database) -> None:
     db.execute("DELETE FROM roster")
     db.conn.executemany("INSERT INTO roster (name_key, name, kind, secretary, position) VALUES (?, ?, ?, ?, ?)", rekeyed)
 
+
+
+@committee_migrations(name="0005_profile")
+def profile(db: Database) -> None:
+    """The committee's 分类定级标准: settings (quota rule, name of the profile), the checklist per branch
+    kind (a template the committee issued, the built-in one, or none), and every profile file exported."""
+    db.execute("ALTER TABLE templates ADD COLUMN issued_at TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE TABLE profile_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE kind_templates (
+            kind TEXT PRIMARY KEY CHECK (kind IN ('nonpublic', 'social', 'organ')),
+            template_hash TEXT REFERENCES templates(hash), builtin INTEGER NOT NULL DEFAULT 0,
+            set_at TEXT NOT NULL, actor TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE kind_template_history (
+            kind TEXT NOT NULL, template_hash TEXT NOT NULL REFERENCES templates(hash),
+            issued_at TEXT NOT NULL, PRIMARY KEY (kind, template_hash))"""
+    )
+    db.execute(
+        """CREATE TABLE profile_exports (
+            serial INTEGER PRIMARY KEY, exported_at TEXT NOT NULL, file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL, actor TEXT NOT NULL)"""
+    )
