@@ -16,7 +16,15 @@ from ..errors import ValidationError
 from ..models import KIND_LABELS
 from ..template import Template, parse_template
 from ..timeutil import now_iso
-from .policy import BUILTIN_KINDS, ROUNDING, SCOPE_FIRST, SCOPES, CommitteePolicy, KindChoice, QuotaRule
+from .policy import (
+    BUILTIN_KINDS,
+    ROUNDING,
+    SCOPE_FIRST,
+    SCOPES,
+    CommitteePolicy,
+    KindChoice,
+    QuotaRule,
+)
 
 if TYPE_CHECKING:
     from .store import CommitteeStore
