@@ -49,7 +49,6 @@ CHUNK = MiB
 MAX_REVISION = 10_000
 MAX_PARTY_MEMBERS = 100_000  # 正式党员, 预备党员
 MAX_SCORE = 100
-MAX_TASKS = 500
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 EVIDENCE_MEMBER_RE = re.compile(r"evidence/[0-9a-f]{64}")

@@ -28,8 +28,8 @@ from ..canonical import canonical_bytes, sha256_hex
 from ..errors import ValidationError
 from ..resources import resource_path
 from ..scoring import ScoreResult, score
-from ..template import GRADES, Template, load_template, parse_template
-from .format import ASSESSMENT, MAX_SCORE, MAX_TASKS, printable
+from ..template import GRADES, Template, check_limits, load_template, parse_template
+from .format import ASSESSMENT, MAX_SCORE, printable
 from .manifest import ABSENT, Manifest, field, parse_json, shape_error
 from .types import BundleError
 
@@ -81,10 +81,9 @@ def _parsed_carried(raw: dict[str, Any], digest: str) -> Template:
         return cached
     try:
         template = parse_template(raw)
+        check_limits(template)
     except ValidationError as exc:
         raise shape_error(ASSESSMENT, f"随附的检查模板有误（{exc.zh.rstrip('。')}）", f"the enclosed template: {exc.en.rstrip('.')}") from None
-    if len(template.tasks) > MAX_TASKS:
-        raise shape_error(ASSESSMENT, f"随附的检查模板任务过多（超过 {MAX_TASKS} 项）", f"the enclosed template has more than {MAX_TASKS} tasks")
     with _carried_lock:
         if len(_carried) >= _CARRIED_CACHE_SIZE:
             _carried.clear()

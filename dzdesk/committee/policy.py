@@ -13,57 +13,16 @@ explicitly chooses attachment 2 for them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 from ..models import KIND_LABELS
+from ..quota import QuotaRule
 from ..template import Template
 
-SCOPE_EVERY = "every"  # the quota binds in every period
-SCOPE_FIRST = "first"  # only at the first grading (首次定级)
-SCOPES = (SCOPE_EVERY, SCOPE_FIRST)
-ROUNDING = {"down": ("向下取整", math.floor), "nearest": ("四舍五入", lambda x: math.floor(x + 0.5)), "up": ("向上取整", math.ceil)}
 BUILTIN_KINDS = ("nonpublic", "social")  # attachment 2 is the checklist for 非公企业和社会组织
 OPEN_STATUSES = ("partial", "undone")
-
-
-@dataclass(frozen=True)
-class QuotaRule:
-    percent: int = 10
-    scope: str = SCOPE_EVERY
-    first_period: str = ""  # with SCOPE_FIRST: the 首次定级 period ('' = the first period the committee grades)
-    rounding: str = "down"
-
-    def allowed(self, base: int) -> int:
-        """How many A grades ``base`` branches allow: percent × base, rounded as the rule says."""
-        # integer arithmetic first: 10 % of 30 is exactly 3, never 2.9999…
-        exact, rest = divmod(self.percent * base, 100)
-        if rest == 0:
-            return exact
-        return int(ROUNDING[self.rounding][1](self.percent * base / 100))
-
-    def binds(self, period: str, first_graded: str) -> bool:
-        """Whether the quota limits A grades in ``period`` (``first_graded``: the first period graded)."""
-        if self.scope == SCOPE_EVERY:
-            return True
-        return period == (self.first_period or first_graded or period)
-
-    def explain(self, base: int, source: str = "") -> str:
-        """One line, as the grading dialog, the list and the 通报 show it:
-        ``A级名额 0 个：共 8 个党支部 × 10% = 0.8，向下取整``."""
-        product = self.percent * base / 100
-        shown = f"{product:g}" if product != int(product) else f"{int(product)}"
-        rounding = "" if product == int(product) else f"，{ROUNDING[self.rounding][0]}"
-        where = f"{source}" if source else ""
-        return f"A级名额 {self.allowed(base)} 个：共 {base} 个{where}党支部 × {self.percent}% = {shown}{rounding}"
-
-    @property
-    def scope_text(self) -> str:
-        if self.scope == SCOPE_EVERY:
-            return "每期均适用"
-        return f"仅首次定级适用（{self.first_period}）" if self.first_period else "仅首次定级适用"
 
 
 @dataclass(frozen=True)

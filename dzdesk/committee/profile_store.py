@@ -14,41 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
 from ..models import KIND_LABELS
-from ..template import Template, parse_template
+from ..template import Template, check_limits, parse_template
 from ..timeutil import now_iso
-from .policy import (
-    BUILTIN_KINDS,
-    ROUNDING,
-    SCOPE_FIRST,
-    SCOPES,
-    CommitteePolicy,
-    KindChoice,
-    QuotaRule,
-)
+from ..quota import ROUNDING, SCOPE_FIRST, SCOPES, QuotaRule
+from .policy import BUILTIN_KINDS, CommitteePolicy, KindChoice
 
 if TYPE_CHECKING:
     from .store import CommitteeStore
-
-MAX_TEMPLATE_TASKS = 500
-MAX_TEXT = {"title": 200, "text": 5000, "guidance": 5000}
-
-
-def check_limits(template: Template) -> None:
-    """Sizes a committee-issued checklist may have (parse_template has checked its shape and points)."""
-    if len(template.tasks) > MAX_TEMPLATE_TASKS:
-        raise ValidationError(
-            f"模板的任务过多（{len(template.tasks)} 项），最多 {MAX_TEMPLATE_TASKS} 项。",
-            f"The template has {len(template.tasks)} tasks; at most {MAX_TEMPLATE_TASKS} are allowed.",
-        )
-    for task in template.tasks:
-        for name, limit in MAX_TEXT.items():
-            value = getattr(task, name)
-            if len(value) > limit:
-                raise ValidationError(
-                    f"模板文件有误：任务“{task.key}”的 {name} 过长（{len(value)} 字，最多 {limit} 字）。",
-                    f"Template error at task '{task.key}': {name} is longer than {limit} characters.",
-                )
-
 
 def _kind(kind: str) -> str:
     if kind not in KIND_LABELS:
