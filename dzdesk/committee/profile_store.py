@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
 from ..models import KIND_LABELS
+from ..quota import ROUNDING, SCOPE_FIRST, SCOPES, QuotaRule
 from ..template import Template, check_limits, parse_template
 from ..timeutil import now_iso
-from ..quota import ROUNDING, SCOPE_FIRST, SCOPES, QuotaRule
 from .policy import BUILTIN_KINDS, CommitteePolicy, KindChoice
 
 if TYPE_CHECKING:
