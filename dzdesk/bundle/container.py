@@ -202,7 +202,7 @@ def _check_entries(
     buffer = _read_buffer()
     # The first JSON member first, so a damaged file can be named as the person who added it named it.
     for entry in sorted(manifest.entries, key=lambda e: e.path != spec.first):
-        json_member = entry.path in spec.json_members
+        json_member = entry.path in spec.json_members or entry.role in spec.json_roles
         pdf_member = entry.role in spec.pdf_roles
         cap = MAX_JSON_BYTES if json_member else MAX_ENTRY_BYTES
         if entry.size > cap:

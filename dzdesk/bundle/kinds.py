@@ -43,6 +43,7 @@ class KindSpec:
     addressed: Mapping[str, str] = field(default_factory=dict)  # role -> folder ("evidence/"): path = folder + sha256
     required: tuple[str, ...] = ()  # roles that must be listed
     json_members: tuple[str, ...] = ()  # paths parsed in memory (at most MAX_JSON_BYTES each)
+    json_roles: tuple[str, ...] = ()  # roles whose every member is kept in memory likewise (templates)
     pdf_roles: Mapping[str, str] = field(default_factory=dict)  # role -> what it is (自评报告): must start with %PDF-
     first: str = ""  # the JSON member read before the others (its names label damaged files in messages)
     # checks the kind's own manifest fields (beyond format, kind, signer and entries); returns what the
