@@ -8,7 +8,8 @@ the first import. Specified in docs/bundle-format.md, section 14.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ class VerifiedProfile:
     public_key_der: bytes
     certificate_pem: str
     encryption_key: bytes | None  # the committee's ECDH public key (DER SPKI), when it has one
-    document: bytes = field(repr=False, default=b"")  # profile.json exactly as signed
+    document: bytes = dataclass_field(repr=False, default=b"")  # profile.json exactly as signed
 
 
 def _header(raw: dict[str, Any]) -> tuple[str, int]:
