@@ -1,0 +1,369 @@
+"""``SealedReader``: a sealed file opened with a private key, read like the plain file it holds.
+
+Seekable and read-only, so ``zipfile.ZipFile(reader)`` works on a sealed .dzb
+with no plaintext copy anywhere. Chunks are decrypted when a read reaches them
+and kept in a small cache; a chunk's bytes are handed out only after its tag
+verified. Opening checks everything that can be checked at once: the header's
+limits, the file's exact length, the recipient, the file key, the header tag
+and the final chunk (so the end of the data is known to be the real end before
+any read reports it). Not safe for use by several threads at once, like a file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .errors import (
+    NotARecipientError,
+    SealedDamagedError,
+    SealedError,
+    SealedReadError,
+    SealedTruncatedError,
+)
+from .format import (
+    MAGIC,
+    PRELUDE_SIZE,
+    TAG_SIZE,
+    VERSION,
+    Header,
+    chunk_nonce,
+    parse_header,
+    parse_prelude,
+)
+from .keys import EncryptionKey, key_fingerprint
+from .primitives import header_tag_matches, key_of_point, payload_key, recipient_digest, unwrap
+
+Source = str | os.PathLike[str] | BinaryIO
+
+
+@dataclass(frozen=True)
+class SealedInfo:
+    """What a sealed file's header says. From ``inspect_sealed`` it is unauthenticated (no key was used)."""
+
+    version: int
+    inner_kind: str
+    inner_length: int
+    chunk_size: int
+    chunks: int
+    recipients: tuple[str, ...]  # fingerprints, dzdesk.identity's form
+    header_length: int
+    file_size: int
+
+
+def _info(header: Header, file_size: int) -> SealedInfo:
+    return SealedInfo(
+        VERSION,
+        header.inner_kind,
+        header.inner_length,
+        header.chunk_size,
+        header.chunks,
+        header.fingerprints,
+        header.length,
+        file_size,
+    )
+
+
+class _Opened:
+    """The source as a binary file: opened here (and closed here) when given as a path."""
+
+    def __init__(self, source: Source) -> None:
+        self.owned = isinstance(source, str | os.PathLike)
+        self.name = os.fspath(source) if self.owned else ""
+        if self.owned:
+            try:
+                self.file: BinaryIO = open(source, "rb", buffering=0)  # noqa: SIM115 - closed by close()
+            except FileNotFoundError:
+                raise SealedError(
+                    f"找不到文件“{self.name}”。", f"File '{self.name}' not found."
+                ) from None
+            except IsADirectoryError:
+                raise SealedError(
+                    f"“{self.name}”不是一个文件。", f"'{self.name}' is not a regular file."
+                ) from None
+            except OSError as exc:
+                raise SealedReadError(exc, self.name) from None
+        else:
+            self.file = source  # type: ignore[assignment]
+
+    def size(self) -> int:
+        try:
+            return self.file.seek(0, io.SEEK_END)
+        except OSError as exc:
+            raise SealedReadError(exc, self.name) from None
+
+    def position(self) -> int | None:
+        """Where a caller's file object stands, to restore it after a look (None for a path opened here)."""
+        if self.owned:
+            return None
+        try:
+            return self.file.tell()
+        except OSError as exc:
+            raise SealedReadError(exc, self.name) from None
+
+    def restore(self, position: int | None) -> None:
+        if position is not None:
+            try:
+                self.file.seek(position)
+            except OSError as exc:
+                raise SealedReadError(exc, self.name) from None
+
+    def read_at(self, offset: int, into: memoryview) -> int:
+        """Fill ``into`` from ``offset`` as far as the file goes; the count read."""
+        try:
+            self.file.seek(offset)
+            done = 0
+            while done < len(into):
+                count = self.file.readinto(into[done:])
+                if not count:
+                    break
+                done += count
+            return done
+        except OSError as exc:
+            raise SealedReadError(exc, self.name) from None
+
+    def close(self) -> None:
+        if self.owned:
+            self.file.close()
+
+
+def _read_header(opened: _Opened, size: int) -> Header:
+    prelude = bytearray(min(size, PRELUDE_SIZE))
+    opened.read_at(0, memoryview(prelude))
+    length = parse_prelude(bytes(prelude))[0]
+    if size < length:
+        raise SealedTruncatedError(size, length)
+    data = bytearray(length)
+    if opened.read_at(0, memoryview(data)) != length:
+        raise SealedDamagedError(
+            "读取文件头时文件变短了", "the file shrank while its header was read"
+        )
+    header = parse_header(bytes(data))
+    if size != header.sealed_size:
+        raise SealedTruncatedError(size, header.sealed_size)
+    return header
+
+
+def is_sealed(source: Source) -> bool:
+    """Whether the file starts with the sealed-file magic (no key needed; nothing else is checked)."""
+    try:
+        opened = _Opened(source)
+    except SealedError:
+        if isinstance(source, str | os.PathLike) and not Path(source).is_file():
+            return False
+        raise
+    position = opened.position()
+    try:
+        start = bytearray(len(MAGIC))
+        return opened.read_at(0, memoryview(start)) == len(MAGIC) and bytes(start) == MAGIC
+    finally:
+        opened.restore(position)
+        opened.close()
+
+
+def inspect_sealed(source: Source) -> SealedInfo:
+    """The header of a sealed file, checked for shape and exact file length, but not authenticated.
+
+    Raises NotSealedError for another kind of file, SealedVersionError for a newer format,
+    SealedDamagedError (or its SealedTruncatedError) when the header or the length is wrong.
+    """
+    opened = _Opened(source)
+    position = opened.position()
+    try:
+        size = opened.size()
+        return _info(_read_header(opened, size), size)
+    finally:
+        opened.restore(position)
+        opened.close()
+
+
+class SealedReader(io.BufferedIOBase):
+    """The plaintext of a sealed file, read-only and seekable; see the module notes.
+
+    ``source`` is a path (opened and closed by the reader) or a seekable binary file
+    whose whole content is the sealed file (left open). ``cache_chunks`` decrypted
+    chunks are kept (at least 1).
+    """
+
+    def __init__(
+        self, source: Source, private_key: EncryptionKey, *, cache_chunks: int = 2
+    ) -> None:
+        super().__init__()
+        self._opened: _Opened | None = None
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        self._cache_chunks = max(1, cache_chunks)
+        self._pos = 0
+        opened = _Opened(source)
+        try:
+            self._open(opened, private_key)
+            last = self._header.chunks - 1
+            self._cache_put(last, self._decrypt(last))  # the end is proven the end before any read
+        except BaseException:
+            opened.close()
+            self._opened = None
+            raise
+
+    def _open(self, opened: _Opened, private_key: EncryptionKey) -> None:
+        self._opened = opened
+        size = opened.size()
+        header = _read_header(opened, size)
+        own = recipient_digest(private_key.public_key())
+        stanza = next((s for s in header.stanzas if s.fingerprint == own), None)
+        if stanza is None:
+            raise NotARecipientError(header.fingerprints, key_fingerprint(private_key))
+        ephemeral = key_of_point(header.ephemeral_point)
+        if ephemeral is None:
+            raise SealedDamagedError(
+                "文件头中的临时公钥无效", "the ephemeral public key in the header is invalid"
+            )
+        file_key = unwrap(stanza, ephemeral, header.ephemeral_point, private_key)
+        if file_key is None:
+            raise SealedDamagedError(
+                "无法用本机密钥解开文件密钥", "the file key does not unwrap with this key"
+            )
+        if not header_tag_matches(file_key, header.body, header.tag):
+            raise SealedDamagedError("文件头校验失败", "the header does not authenticate")
+        self._header = header
+        self.info = _info(header, size)
+        self._aead = AESGCM(payload_key(file_key))
+        self._stride = header.chunk_size + TAG_SIZE
+        self._sealed = bytearray(self._stride)  # one chunk as read from the file, reused
+
+    # -- what the file holds
+    @property
+    def size(self) -> int:
+        """Length of the plaintext (authenticated)."""
+        return self._header.inner_length
+
+    @property
+    def inner_kind(self) -> str:
+        return self._header.inner_kind
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return self._header.fingerprints
+
+    # -- chunks
+    def _decrypt(self, index: int) -> bytes:
+        header = self._header
+        last = header.chunks - 1
+        plain = (
+            header.chunk_size if index < last else header.inner_length - last * header.chunk_size
+        )
+        view = memoryview(self._sealed)[: plain + TAG_SIZE]
+        assert self._opened is not None
+        if self._opened.read_at(header.length + index * self._stride, view) != len(view):
+            raise SealedDamagedError("读取过程中文件变短了", "the file shrank while it was read")
+        try:
+            # decrypt() returns only verified bytes; nothing unauthenticated is ever kept or handed out
+            return self._aead.decrypt(
+                chunk_nonce(header.nonce_prefix, index, index == last), view, None
+            )
+        except InvalidTag:
+            raise SealedDamagedError(
+                f"第 {index + 1} 块数据（共 {header.chunks} 块）校验失败",
+                f"chunk {index + 1} of {header.chunks} does not authenticate",
+            ) from None
+
+    def _cache_put(self, index: int, data: bytes) -> None:
+        self._cache[index] = data
+        while len(self._cache) > self._cache_chunks:
+            self._cache.popitem(last=False)
+
+    def _chunk(self, index: int) -> bytes:
+        data = self._cache.get(index)
+        if data is None:
+            data = self._decrypt(index)
+            self._cache_put(index, data)
+        else:
+            self._cache.move_to_end(index)
+        return data
+
+    # -- the file-like surface
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        self._check_open()
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._check_open()
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._header.inner_length}.get(
+            whence
+        )
+        if base is None:
+            raise ValueError(f"invalid whence ({whence})")
+        position = base + offset
+        if position < 0:
+            raise ValueError(f"negative seek position {position}")
+        self._pos = position
+        return position
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        self._check_open()
+        out = memoryview(buffer).cast("B")
+        done, size, chunk_size = 0, self._header.inner_length, self._header.chunk_size
+        while done < len(out) and self._pos < size:
+            index, offset = divmod(self._pos, chunk_size)
+            data = self._chunk(index)
+            take = min(len(data) - offset, len(out) - done)
+            out[done : done + take] = memoryview(data)[offset : offset + take]
+            done += take
+            self._pos += take
+        return done
+
+    def readinto1(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        return self.readinto(buffer)
+
+    def read(self, size: int | None = -1) -> bytes:
+        self._check_open()
+        left = max(0, self._header.inner_length - self._pos)
+        want = left if size is None or size < 0 else min(size, left)
+        if not want:
+            return b""
+        index, offset = divmod(self._pos, self._header.chunk_size)
+        data = self._chunk(index)
+        if offset + want <= len(data):  # within one chunk: one copy, no buffer to fill
+            self._pos += want
+            return data[offset : offset + want]
+        out = bytearray(want)
+        self.readinto(out)
+        return bytes(out)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def close(self) -> None:
+        if not self.closed and self._opened is not None:
+            self._cache = OrderedDict()
+            self._opened.close()
+            self._opened = None
+        super().close()
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ValueError("I/O operation on a closed SealedReader")
+
+
+def open_sealed(
+    source: Source, private_key: EncryptionKey, *, cache_chunks: int = 2
+) -> SealedReader:
+    """Open ``source`` with ``private_key``; see SealedReader. Every failure is a SealedError."""
+    return SealedReader(source, private_key, cache_chunks=cache_chunks)
