@@ -35,7 +35,7 @@ HEADER_TAG_SIZE = 32  # HMAC-SHA-256
 
 MIN_CHUNK_SIZE = 64
 MAX_CHUNK_SIZE = 4 * MiB
-DEFAULT_CHUNK_SIZE = 256 * KiB
+DEFAULT_CHUNK_SIZE = MiB  # 16 bytes of tag per MiB; a small random read decrypts one chunk
 MAX_RECIPIENTS = 64
 MAX_KIND_LENGTH = 32
 MAX_INNER_LENGTH = 2**38  # 256 GiB: with the smallest chunk, the chunk index still fits 32 bits

@@ -197,14 +197,16 @@ class SealedReader(io.BufferedIOBase):
     ) -> None:
         super().__init__()
         self._opened: _Opened | None = None
-        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        # verified plaintext of recent chunks, each a view of a slot reused for the next chunk decrypted
+        self._cache: OrderedDict[int, memoryview] = OrderedDict()
+        self._spare: list[bytearray] = []
         self._cache_chunks = max(1, cache_chunks)
         self._pos = 0
         opened = _Opened(source)
         try:
             self._open(opened, private_key)
             last = self._header.chunks - 1
-            self._cache_put(last, self._decrypt(last))  # the end is proven the end before any read
+            self._decrypt(last)  # the end is proven the end before any read reports it
         except BaseException:
             opened.close()
             self._opened = None
@@ -251,7 +253,8 @@ class SealedReader(io.BufferedIOBase):
         return self._header.fingerprints
 
     # -- chunks
-    def _decrypt(self, index: int) -> bytes:
+    def _decrypt(self, index: int) -> memoryview:
+        """Chunk ``index``, verified, in a cache slot (the least recently used one is taken over)."""
         header = self._header
         last = header.chunks - 1
         plain = (
@@ -261,29 +264,34 @@ class SealedReader(io.BufferedIOBase):
         assert self._opened is not None
         if self._opened.read_at(header.length + index * self._stride, view) != len(view):
             raise SealedDamagedError("读取过程中文件变短了", "the file shrank while it was read")
+        slot = self._free_slot()
+        out = memoryview(slot)[:plain]
         try:
-            # decrypt() returns only verified bytes; nothing unauthenticated is ever kept or handed out
-            return self._aead.decrypt(
-                chunk_nonce(header.nonce_prefix, index, index == last), view, None
+            self._aead.decrypt_into(
+                chunk_nonce(header.nonce_prefix, index, index == last), view, None, out
             )
         except InvalidTag:
+            # decrypt_into has written the unverified plaintext: wipe it, and the slot holds no chunk
+            out[:] = bytes(plain)
+            self._spare.append(slot)
             raise SealedDamagedError(
                 f"第 {index + 1} 块数据（共 {header.chunks} 块）校验失败",
                 f"chunk {index + 1} of {header.chunks} does not authenticate",
             ) from None
+        self._cache[index] = out
+        return out
 
-    def _cache_put(self, index: int, data: bytes) -> None:
-        self._cache[index] = data
-        while len(self._cache) > self._cache_chunks:
-            self._cache.popitem(last=False)
+    def _free_slot(self) -> bytearray:
+        if len(self._cache) >= self._cache_chunks:
+            _, view = self._cache.popitem(last=False)
+            return view.obj  # type: ignore[return-value]
+        return self._spare.pop() if self._spare else bytearray(self._header.chunk_size)
 
-    def _chunk(self, index: int) -> bytes:
+    def _chunk(self, index: int) -> memoryview:
         data = self._cache.get(index)
         if data is None:
-            data = self._decrypt(index)
-            self._cache_put(index, data)
-        else:
-            self._cache.move_to_end(index)
+            return self._decrypt(index)
+        self._cache.move_to_end(index)
         return data
 
     # -- the file-like surface
@@ -317,13 +325,15 @@ class SealedReader(io.BufferedIOBase):
         self._check_open()
         out = memoryview(buffer).cast("B")
         done, size, chunk_size = 0, self._header.inner_length, self._header.chunk_size
-        while done < len(out) and self._pos < size:
-            index, offset = divmod(self._pos, chunk_size)
-            data = self._chunk(index)
+        position = self._pos
+        while done < len(out) and position < size:
+            index, offset = divmod(position, chunk_size)
+            data = self._chunk(index)  # raising here leaves the position where the call found it
             take = min(len(data) - offset, len(out) - done)
-            out[done : done + take] = memoryview(data)[offset : offset + take]
+            out[done : done + take] = data[offset : offset + take]
             done += take
-            self._pos += take
+            position += take
+        self._pos = position
         return done
 
     def readinto1(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
@@ -335,14 +345,21 @@ class SealedReader(io.BufferedIOBase):
         want = left if size is None or size < 0 else min(size, left)
         if not want:
             return b""
-        index, offset = divmod(self._pos, self._header.chunk_size)
-        data = self._chunk(index)
-        if offset + want <= len(data):  # within one chunk: one copy, no buffer to fill
-            self._pos += want
-            return data[offset : offset + want]
-        out = bytearray(want)
-        self.readinto(out)
-        return bytes(out)
+        chunk_size = self._header.chunk_size
+        first, last = self._pos // chunk_size, (self._pos + want - 1) // chunk_size
+        if last - first >= self._cache_chunks:  # more chunks than the cache holds at once
+            out = bytearray(want)
+            self.readinto(out)
+            return bytes(out)
+        # views of the cached chunks, joined: one copy; no chunk of this read is evicted before the join
+        pieces, position, end = [], self._pos, self._pos + want
+        while position < end:
+            index, offset = divmod(position, chunk_size)
+            take = min(chunk_size - offset, end - position)
+            pieces.append(self._chunk(index)[offset : offset + take])
+            position += take
+        self._pos = end
+        return pieces[0].tobytes() if len(pieces) == 1 else b"".join(pieces)
 
     def read1(self, size: int = -1) -> bytes:
         return self.read(size)
@@ -353,6 +370,7 @@ class SealedReader(io.BufferedIOBase):
     def close(self) -> None:
         if not self.closed and self._opened is not None:
             self._cache = OrderedDict()
+            self._spare = []
             self._opened.close()
             self._opened = None
         super().close()

@@ -131,9 +131,7 @@ class SealedWriter:
         self._output = output
         self._start = output.tell()
         self._chunk_size = chunk_size
-        self._buffer = bytearray(
-            chunk_size
-        )  # the chunk being filled (it may turn out to be the last)
+        self._buffer = bytearray(chunk_size)  # the chunk being filled (it may be the last)
         self._fill = 0
         self._sealed = bytearray(chunk_size + TAG_SIZE)  # one encrypted chunk, reused
         self._index = 0

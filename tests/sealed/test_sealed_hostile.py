@@ -18,6 +18,7 @@ from sealed_tools import BRANCH, COMMITTEE, STRANGER, key, opened, seal
 
 from dzdesk.errors import DzdeskError
 from dzdesk.sealed import (
+    FixedEntropy,
     NotARecipientError,
     NotSealedError,
     SealedDamagedError,
@@ -25,6 +26,7 @@ from dzdesk.sealed import (
     SealedReadError,
     SealedTruncatedError,
     SealedVersionError,
+    SealedWriter,
     inspect_sealed,
     open_sealed,
 )
@@ -87,24 +89,19 @@ def test_flips_in_each_header_part_give_the_fitting_reason() -> None:
         return caught.value
 
     assert isinstance(error(0), NotSealedError)
-    assert isinstance(error(9, mask=0x02), SealedVersionError)  # version 3: newer than this build
-    assert isinstance(error(9), SealedDamagedError)  # version 0
-    assert isinstance(
-        error(33, mask=0x20), SealedDamagedError
-    )  # "Dzb": not a kind    assert isinstance(error(11), SealedVersionError)  # a flag this build does not know
-    assert isinstance(
-        error(30), SealedTruncatedError
-    )  # inner length: the file no longer has that length
+    # version 3: newer than this build; version 0: damage; a flag this build does not know
+    assert isinstance(error(9, mask=0x02), SealedVersionError)
+    assert isinstance(error(9), SealedDamagedError)
+    assert isinstance(error(11), SealedVersionError)
+    # "Dzb" is not a kind; the inner length changed: the file no longer has that length
+    assert isinstance(error(33, mask=0x20), SealedDamagedError)
+    assert isinstance(error(30), SealedTruncatedError)
     assert isinstance(error(40), SealedDamagedError)  # nonce prefix: the header tag fails
     first_fingerprint = 33 + 3 + 7 + 65 + 4
-    wrong = error(first_fingerprint)  # the committee's own stanza no longer names it
-    assert isinstance(wrong, NotARecipientError)
-    assert isinstance(
-        error(first_fingerprint, RECIPIENTS[1]), SealedDamagedError
-    )  # the branch: header tag fails
-    assert isinstance(
-        error(first_fingerprint + 40), SealedDamagedError
-    )  # the committee's wrapped key
+    # the committee's own stanza no longer names it; for the branch, the header tag fails
+    assert isinstance(error(first_fingerprint), NotARecipientError)
+    assert isinstance(error(first_fingerprint, RECIPIENTS[1]), SealedDamagedError)
+    assert isinstance(error(first_fingerprint + 40), SealedDamagedError)  # its wrapped key
     assert isinstance(error(HEADER_LENGTH - 1), SealedDamagedError)  # the tag itself
     assert "文件头校验失败" in error(HEADER_LENGTH - 1).zh
 
@@ -143,9 +140,11 @@ def test_a_damaged_chunk_raises_on_every_read_that_touches_it_and_others_still_r
         buffer = bytearray(2 * CHUNK)
         reader.seek(2 * CHUNK + 10)
         with pytest.raises(SealedDamagedError, match="第 4 块"):
-            reader.readinto(
-                buffer
-            )  # starts in chunk 3, runs into 4: raises rather than return part
+            reader.readinto(buffer)  # from chunk 3 into 4: raises rather than return a part
+        assert reader.tell() == 2 * CHUNK + 10
+        with pytest.raises(SealedDamagedError, match="第 4 块"):
+            reader.read(2 * CHUNK)
+        assert reader.tell() == 2 * CHUNK + 10
         reader.seek(5 * CHUNK)
         assert reader.read() == DATA[5 * CHUNK :]
 
@@ -189,10 +188,7 @@ def test_swapped_dropped_and_duplicated_chunks_are_refused() -> None:
 def test_the_last_chunk_flag_catches_what_a_recipient_could_forge() -> None:
     """Even a header re-authenticated with the real file key (only a recipient could) cannot turn a prefix
     of the chunks into a complete file, nor move the last chunk: the flag in the nonce refuses both."""
-    data = bytes(
-        range(128)
-    )  # exactly two full chunks: sizes alone cannot tell a prefix from the whole
-    from dzdesk.sealed import SealedWriter, FixedEntropy  # noqa: I001 - the vector seam, as in the spec tests
+    data = bytes(range(128))  # two full chunks: sizes alone cannot tell a prefix from the whole
 
     file_key = bytes(range(32))
     out = io.BytesIO()

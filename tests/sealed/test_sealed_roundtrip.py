@@ -122,9 +122,8 @@ def test_every_recipient_of_one_to_eight_reads_and_others_are_told_whom_it_is_fo
     sealed = seal(data, keys, chunk_size=128)
     info = inspect_sealed(io.BytesIO(sealed))
     assert info.recipients == tuple(key_fingerprint(k) for k in keys)
-    assert info.recipients == tuple(
-        fingerprint_of(spki_of(k.public_key())) for k in keys
-    )  # identity.py's form
+    # the same form as dzdesk.identity's fingerprints
+    assert info.recipients == tuple(fingerprint_of(spki_of(k.public_key())) for k in keys)
     assert (info.inner_kind, info.inner_length, info.chunk_size, info.chunks) == (
         "dzb",
         1000,

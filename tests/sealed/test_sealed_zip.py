@@ -75,9 +75,19 @@ def test_zipfile_reads_a_sealed_zip_directly_with_random_access(
             rng.shuffle(names)
             for name in names:
                 assert zf.read(name) == members[name]
-            with zf.open(
-                "evidence/photo.jpg"
-            ) as member:  # seeking inside a member: seeks of the reader
+            # the bundle verifier's readers, on members with data descriptors
+            checked = check_members(zf, reader.size)
+            assert all(info.flag_bits & 0x08 for info in checked.values())
+            photo = b"".join(
+                bytes(c)
+                for c in stream_member(
+                    zf, checked["evidence/photo.jpg"], 1 << 30, buffer=bytearray(1 << 20)
+                )
+            )
+            assert photo == members["evidence/photo.jpg"]
+            assert read_member(zf, checked["notes.txt"], 1 << 30) == members["notes.txt"]
+            # seeking inside a member: seeks of the reader
+            with zf.open("evidence/photo.jpg") as member:
                 data = members["evidence/photo.jpg"]
                 for _ in range(60):
                     start = rng.randrange(len(data))

@@ -1,0 +1,269 @@
+"""The sealing layer's own cost: 200 MB sealed and opened, against the same bytes copied and hashed in the same run.
+
+    python benchmarks/bench_seal.py [--mb 200] [--rounds 3] [--no-fsync]
+
+Every measurement runs in a fresh subprocess (its peak RSS, ru_maxrss, is its own) on the
+same random (incompressible) source file, already in the page cache; rounds alternate
+the variants and the best time of each is compared with the best of its baseline.
+
+Writing (each reads the source in 1 MiB blocks, computes SHA-256 as the export does for
+every evidence file, writes, fsyncs):
+  copy        plain copy
+  sha_copy    SHA-256 + copy: the floor of an unencrypted export's own I/O
+  seal        SHA-256 + write through SealedWriter to two recipients
+  zip_plain   the same bytes as 20 stored members written by zipfile (CRC-32 too), plain
+  zip_sealed  the same zip written by zipfile through SealedWriter (what a wired export does)
+Reading:
+  read_plain  read + SHA-256 of the plain file (the floor of verify)
+  read_sealed open with the committee's key, readinto 1 MiB blocks + SHA-256
+  unzip_plain / unzip_sealed: zipfile reads every member (CRC-32 checked) + SHA-256
+
+Layer cost: seal / sha_copy and read_sealed / read_plain (the brief's baseline: SHA-256 and
+a copy of the same bytes). Estimate for issue 17 ("export of 200 MB evidence encrypted vs
+unencrypted <= 1.15x"): a wired export writes its zip through SealedWriter and its read-back
+verification reads it through SealedReader, so it costs what today's export costs plus
+(zip_sealed - zip_plain) plus (unzip_sealed - unzip_plain). Unless --no-export, today's real
+export (benchmarks/bench_export.py: the demo branch with the same amount of evidence, the
+signed report already kept) is timed in the same run and the estimate is
+(export + both differences) / export. Times are wall-clock (best of the rounds); CPU times
+(process_time, all threads) are printed beside them because the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+BLOCK = 1024 * 1024
+MEMBERS = 20
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _keys():  # noqa: ANN202 - (committee private key, recipients)
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    committee = ec.derive_private_key(0xC0FFEE, ec.SECP256R1())
+    branch = ec.derive_private_key(0xB4A2C4, ec.SECP256R1())
+    return committee, [committee.public_key(), branch.public_key()]
+
+
+def _blocks(path: Path):  # noqa: ANN202 - yields memoryviews of one reused buffer
+    buffer = bytearray(BLOCK)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as inp:
+        while count := inp.readinto(buffer):
+            yield view[:count]
+
+
+def _finish(out, fsync: bool) -> None:  # noqa: ANN001
+    out.flush()
+    if fsync:
+        os.fsync(out.fileno())
+
+
+def child(kind: str, source: Path, target: Path, fsync: bool) -> dict:
+    import dzdesk.sealed as sealed  # imported before the clock starts, as an export has it loaded
+
+    committee, recipients = _keys()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    digest = hashlib.sha256()
+    if kind in ("copy", "sha_copy", "seal"):
+        with open(target, "wb") as out:
+            sink = sealed.SealedWriter(out, recipients) if kind == "seal" else out
+            for block in _blocks(source):
+                if kind != "copy":
+                    digest.update(block)
+                sink.write(block)
+            if kind == "seal":
+                sink.close()
+            _finish(out, fsync)
+    elif kind in ("zip_plain", "zip_sealed"):
+        size = source.stat().st_size
+        per = -(-size // MEMBERS)
+        buffer = bytearray(BLOCK)
+        view = memoryview(buffer)
+        with open(target, "wb") as out, open(source, "rb", buffering=0) as inp:
+            sink = sealed.SealedWriter(out, recipients) if kind == "zip_sealed" else out
+            with zipfile.ZipFile(sink, "w") as zf:
+                for index in range(MEMBERS):
+                    info = zipfile.ZipInfo(f"evidence/{index:02d}.jpg")
+                    info.file_size = left = min(per, size - index * per)
+                    with zf.open(info, "w") as member:
+                        while left:
+                            count = inp.readinto(view[: min(BLOCK, left)])
+                            digest.update(view[:count])
+                            member.write(view[:count])
+                            left -= count
+            if kind == "zip_sealed":
+                sink.close()
+            _finish(out, fsync)
+    elif kind in ("read_plain", "read_sealed"):
+        if kind == "read_plain":
+            for block in _blocks(source):
+                digest.update(block)
+        else:
+            buffer = bytearray(BLOCK)
+            view = memoryview(buffer)
+            with sealed.open_sealed(source, committee) as reader:
+                while count := reader.readinto(buffer):
+                    digest.update(view[:count])
+    elif kind in ("unzip_plain", "unzip_sealed"):
+        handle = (
+            sealed.open_sealed(source, committee) if kind == "unzip_sealed" else open(source, "rb")
+        )  # noqa: SIM115
+        with handle, zipfile.ZipFile(handle) as zf:
+            for info in zf.infolist():
+                with zf.open(info) as member:
+                    while chunk := member.read(BLOCK):
+                        digest.update(chunk)
+    else:
+        raise SystemExit(f"unknown kind {kind}")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(), "digest": digest.hexdigest()}
+
+
+def run(kind: str, source: Path, target: Path, fsync: bool) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            str(source),
+            str(target),
+            "1" if fsync else "0",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _export_times(mb: int, rounds: int, root: Path) -> list[dict]:
+    """Today's unencrypted export of the demo branch with ``mb`` MB of evidence (bench_export's own setup and child)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import bench_export
+
+    home, target = root / "home", root / "export.dzb"
+    bench_export.setup(home, mb)
+    bench_export.run_child("first", home, target)  # makes and keeps the signed report
+    return [bench_export.run_child("cached", home, target) for _ in range(rounds)]
+
+
+def _line(kind: str, runs: list[dict], mb: float) -> str:
+    best = min(r["seconds"] for r in runs)
+    cpu = min(r["cpu"] for r in runs)
+    peak = max(r["peak_mb"] for r in runs)
+    times = ", ".join(f"{r['seconds']:.3f}" for r in runs)
+    return f"  {kind:<13} {best:6.3f} s {mb / best:6.0f} MB/s  cpu {cpu:6.3f} s  peak RSS {peak:5.1f} MB  [{times}]"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-fsync", action="store_true")
+    parser.add_argument("--no-export", action="store_true", help="skip timing today's real export")
+    parser.add_argument("--child", nargs=4, metavar=("KIND", "SOURCE", "TARGET", "FSYNC"))
+    args = parser.parse_args()
+    if args.child:
+        kind, source, target, fsync = args.child
+        print(json.dumps(child(kind, Path(source), Path(target), fsync == "1")))
+        return
+
+    fsync = not args.no_fsync
+    root = Path(tempfile.mkdtemp(prefix="dzdesk-bench-seal-"))
+    try:
+        source = root / "evidence.bin"
+        with open(source, "wb") as out:
+            for _ in range(args.mb):
+                out.write(os.urandom(BLOCK))
+        files = {
+            k: root / f"{k}.out" for k in ("copy", "sha_copy", "seal", "zip_plain", "zip_sealed")
+        }
+        writes = list(files)
+        reads = {
+            "read_plain": source,
+            "read_sealed": files["seal"],
+            "unzip_plain": files["zip_plain"],
+            "unzip_sealed": files["zip_sealed"],
+        }
+        results: dict[str, list[dict]] = {k: [] for k in [*writes, *reads]}
+        for _ in range(args.rounds):
+            for kind in writes:
+                results[kind].append(run(kind, source, files[kind], fsync))
+            for kind, path in reads.items():
+                results[kind].append(run(kind, path, root / "unused", fsync))
+        # the same bytes everywhere: every variant hashed the evidence alike
+        digests = {r["digest"] for k in results if k != "copy" for r in results[k]}
+        assert len(digests) == 1, "the variants did not process the same bytes"
+        best = {k: min(r["seconds"] for r in v) for k, v in results.items()}
+        cpu = {k: min(r["cpu"] for r in v) for k, v in results.items()}
+        peak = {k: max(r["peak_mb"] for r in v) for k, v in results.items()}
+        mb = args.mb * BLOCK / 1e6
+        print(
+            f"{args.mb} MiB random evidence, {args.rounds} rounds, fsync {'on' if fsync else 'off'}; best of each:"
+        )
+        for kind, runs in results.items():
+            print(_line(kind, runs, mb))
+        overhead = files["seal"].stat().st_size - source.stat().st_size
+        print(
+            f"sealed size overhead: {overhead} bytes ({overhead / source.stat().st_size * 100:.4f} %)"
+        )
+
+        def ratio(a: str, b: str) -> str:
+            return f"{best[a] / best[b]:.3f}x wall, {cpu[a] / cpu[b]:.3f}x cpu"
+
+        print("layer cost against SHA-256 + copy of the same bytes:")
+        print(
+            f"  seal / sha_copy            = {ratio('seal', 'sha_copy')}   (seal / plain copy: {ratio('seal', 'copy')})"
+        )
+        print(f"  read_sealed / read_plain   = {ratio('read_sealed', 'read_plain')}")
+        print(f"  zip_sealed / zip_plain     = {ratio('zip_sealed', 'zip_plain')}")
+        print(f"  unzip_sealed / unzip_plain = {ratio('unzip_sealed', 'unzip_plain')}")
+        added = (best["zip_sealed"] - best["zip_plain"]) + (
+            best["unzip_sealed"] - best["unzip_plain"]
+        )
+        print(
+            f"  time sealing adds to an export (write + read-back): {added:.3f} s wall for {args.mb} MiB"
+        )
+        print(
+            f"peak RSS: seal {peak['seal']:.0f} MB, zip_sealed {peak['zip_sealed']:.0f} MB, read_sealed "
+            f"{peak['read_sealed']:.0f} MB, unzip_sealed {peak['unzip_sealed']:.0f} MB "
+            f"(plain copy {peak['copy']:.0f} MB: the interpreter and cryptography)"
+        )
+        if not args.no_export:
+            exports = _export_times(args.mb, args.rounds, root / "export")
+            export = min(r["seconds"] for r in exports)
+            times = ", ".join(f"{r['seconds']:.2f}" for r in exports)
+            print(
+                f"today's export (unencrypted, report kept): {times} s; "
+                f"best {export:.2f} s, peak RSS {max(r['peak_mb'] for r in exports):.0f} MB"
+            )
+            print(
+                f"ESTIMATE export encrypted / unencrypted = ({export:.2f} + {added:.3f}) / {export:.2f} "
+                f"= {(export + added) / export:.3f}x (target <= 1.15)"
+            )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
