@@ -10,6 +10,7 @@ Chinese and English.
 
 from __future__ import annotations
 
+from .envelope import SealedInfo, inspect_sealed, is_sealed
 from .errors import (
     NotARecipientError,
     NotSealedError,
@@ -19,6 +20,7 @@ from .errors import (
     SealedReadError,
     SealedTruncatedError,
     SealedVersionError,
+    SealedWriteError,
 )
 from .format import (
     DEFAULT_CHUNK_SIZE,
@@ -44,7 +46,7 @@ from .keys import (
     save_private_key,
     save_public_key,
 )
-from .reader import SealedInfo, SealedReader, inspect_sealed, is_sealed, open_sealed
+from .reader import SealedReader, open_sealed
 from .writer import FixedEntropy, SealedWriter, seal_bytes, seal_file
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "SealedReader",
     "SealedTruncatedError",
     "SealedVersionError",
+    "SealedWriteError",
     "SealedWriter",
     "check_separate_from_signing",
     "generate_encryption_key",

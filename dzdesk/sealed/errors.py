@@ -100,3 +100,15 @@ class SealedReadError(SealedError):
             f"读取加密文件{name}失败（{reason}），请检查U盘或磁盘是否仍然连接。",
             f"Cannot read the sealed file{f' {what!r}' if what else ''}: {exc}.",
         )
+
+
+class SealedWriteError(SealedError):
+    """Writing a sealed file failed (a full or removed disk); nothing was left under its name."""
+
+    def __init__(self, exc: OSError, what: str = "") -> None:
+        reason = exc.strerror or str(exc)
+        name = f"“{what}”" if what else ""
+        super().__init__(
+            f"写入加密文件{name}失败（{reason}），请检查U盘或磁盘的剩余空间与连接后重试。",
+            f"Cannot write the sealed file{f' {what!r}' if what else ''}: {exc}.",
+        )

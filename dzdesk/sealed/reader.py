@@ -12,176 +12,26 @@ any read reports it). Not safe for use by several threads at once, like a file.
 from __future__ import annotations
 
 import io
-import os
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .errors import (
-    NotARecipientError,
-    SealedDamagedError,
-    SealedError,
-    SealedReadError,
-    SealedTruncatedError,
+from .envelope import (
+    Opened,
+    SealedInfo,
+    Source,
+    header_info,
+    inspect_sealed,
+    is_sealed,
+    read_header,
 )
-from .format import (
-    MAGIC,
-    PRELUDE_SIZE,
-    TAG_SIZE,
-    VERSION,
-    Header,
-    chunk_nonce,
-    parse_header,
-    parse_prelude,
-)
+from .errors import NotARecipientError, SealedDamagedError
+from .format import TAG_SIZE, chunk_nonce
 from .keys import EncryptionKey, key_fingerprint
 from .primitives import header_tag_matches, key_of_point, payload_key, recipient_digest, unwrap
 
-Source = str | os.PathLike[str] | BinaryIO
-
-
-@dataclass(frozen=True)
-class SealedInfo:
-    """What a sealed file's header says. From ``inspect_sealed`` it is unauthenticated (no key was used)."""
-
-    version: int
-    inner_kind: str
-    inner_length: int
-    chunk_size: int
-    chunks: int
-    recipients: tuple[str, ...]  # fingerprints, dzdesk.identity's form
-    header_length: int
-    file_size: int
-
-
-def _info(header: Header, file_size: int) -> SealedInfo:
-    return SealedInfo(
-        VERSION,
-        header.inner_kind,
-        header.inner_length,
-        header.chunk_size,
-        header.chunks,
-        header.fingerprints,
-        header.length,
-        file_size,
-    )
-
-
-class _Opened:
-    """The source as a binary file: opened here (and closed here) when given as a path."""
-
-    def __init__(self, source: Source) -> None:
-        self.owned = isinstance(source, str | os.PathLike)
-        self.name = os.fspath(source) if self.owned else ""
-        if self.owned:
-            try:
-                self.file: BinaryIO = open(source, "rb", buffering=0)  # noqa: SIM115 - closed by close()
-            except FileNotFoundError:
-                raise SealedError(
-                    f"找不到文件“{self.name}”。", f"File '{self.name}' not found."
-                ) from None
-            except IsADirectoryError:
-                raise SealedError(
-                    f"“{self.name}”不是一个文件。", f"'{self.name}' is not a regular file."
-                ) from None
-            except OSError as exc:
-                raise SealedReadError(exc, self.name) from None
-        else:
-            self.file = source  # type: ignore[assignment]
-
-    def size(self) -> int:
-        try:
-            return self.file.seek(0, io.SEEK_END)
-        except OSError as exc:
-            raise SealedReadError(exc, self.name) from None
-
-    def position(self) -> int | None:
-        """Where a caller's file object stands, to restore it after a look (None for a path opened here)."""
-        if self.owned:
-            return None
-        try:
-            return self.file.tell()
-        except OSError as exc:
-            raise SealedReadError(exc, self.name) from None
-
-    def restore(self, position: int | None) -> None:
-        if position is not None:
-            try:
-                self.file.seek(position)
-            except OSError as exc:
-                raise SealedReadError(exc, self.name) from None
-
-    def read_at(self, offset: int, into: memoryview) -> int:
-        """Fill ``into`` from ``offset`` as far as the file goes; the count read."""
-        try:
-            self.file.seek(offset)
-            done = 0
-            while done < len(into):
-                count = self.file.readinto(into[done:])
-                if not count:
-                    break
-                done += count
-            return done
-        except OSError as exc:
-            raise SealedReadError(exc, self.name) from None
-
-    def close(self) -> None:
-        if self.owned:
-            self.file.close()
-
-
-def _read_header(opened: _Opened, size: int) -> Header:
-    prelude = bytearray(min(size, PRELUDE_SIZE))
-    opened.read_at(0, memoryview(prelude))
-    length = parse_prelude(bytes(prelude))[0]
-    if size < length:
-        raise SealedTruncatedError(size, length)
-    data = bytearray(length)
-    if opened.read_at(0, memoryview(data)) != length:
-        raise SealedDamagedError(
-            "读取文件头时文件变短了", "the file shrank while its header was read"
-        )
-    header = parse_header(bytes(data))
-    if size != header.sealed_size:
-        raise SealedTruncatedError(size, header.sealed_size)
-    return header
-
-
-def is_sealed(source: Source) -> bool:
-    """Whether the file starts with the sealed-file magic (no key needed; nothing else is checked)."""
-    try:
-        opened = _Opened(source)
-    except SealedError:
-        if isinstance(source, str | os.PathLike) and not Path(source).is_file():
-            return False
-        raise
-    position = opened.position()
-    try:
-        start = bytearray(len(MAGIC))
-        return opened.read_at(0, memoryview(start)) == len(MAGIC) and bytes(start) == MAGIC
-    finally:
-        opened.restore(position)
-        opened.close()
-
-
-def inspect_sealed(source: Source) -> SealedInfo:
-    """The header of a sealed file, checked for shape and exact file length, but not authenticated.
-
-    Raises NotSealedError for another kind of file, SealedVersionError for a newer format,
-    SealedDamagedError (or its SealedTruncatedError) when the header or the length is wrong.
-    """
-    opened = _Opened(source)
-    position = opened.position()
-    try:
-        size = opened.size()
-        return _info(_read_header(opened, size), size)
-    finally:
-        opened.restore(position)
-        opened.close()
+__all__ = ["SealedInfo", "SealedReader", "inspect_sealed", "is_sealed", "open_sealed"]
 
 
 class SealedReader(io.BufferedIOBase):
@@ -196,13 +46,13 @@ class SealedReader(io.BufferedIOBase):
         self, source: Source, private_key: EncryptionKey, *, cache_chunks: int = 2
     ) -> None:
         super().__init__()
-        self._opened: _Opened | None = None
+        self._opened: Opened | None = None
         # verified plaintext of recent chunks, each a view of a slot reused for the next chunk decrypted
         self._cache: OrderedDict[int, memoryview] = OrderedDict()
         self._spare: list[bytearray] = []
         self._cache_chunks = max(1, cache_chunks)
         self._pos = 0
-        opened = _Opened(source)
+        opened = Opened(source)
         try:
             self._open(opened, private_key)
             last = self._header.chunks - 1
@@ -212,10 +62,10 @@ class SealedReader(io.BufferedIOBase):
             self._opened = None
             raise
 
-    def _open(self, opened: _Opened, private_key: EncryptionKey) -> None:
+    def _open(self, opened: Opened, private_key: EncryptionKey) -> None:
         self._opened = opened
         size = opened.size()
-        header = _read_header(opened, size)
+        header = read_header(opened, size)
         own = recipient_digest(private_key.public_key())
         stanza = next((s for s in header.stanzas if s.fingerprint == own), None)
         if stanza is None:
@@ -233,7 +83,7 @@ class SealedReader(io.BufferedIOBase):
         if not header_tag_matches(file_key, header.body, header.tag):
             raise SealedDamagedError("文件头校验失败", "the header does not authenticate")
         self._header = header
-        self.info = _info(header, size)
+        self.info = header_info(header, size)
         self._aead = AESGCM(payload_key(file_key))
         self._stride = header.chunk_size + TAG_SIZE
         self._sealed = bytearray(self._stride)  # one chunk as read from the file, reused
@@ -310,10 +160,13 @@ class SealedReader(io.BufferedIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         self._check_open()
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._header.inner_length}.get(
-            whence
-        )
-        if base is None:
+        if whence == io.SEEK_SET:
+            base = 0
+        elif whence == io.SEEK_CUR:
+            base = self._pos
+        elif whence == io.SEEK_END:
+            base = self._header.inner_length
+        else:
             raise ValueError(f"invalid whence ({whence})")
         position = base + offset
         if position < 0:

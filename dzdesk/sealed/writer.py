@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..atomic import atomic_path
-from .errors import SealedError, SealedKeyError
+from .errors import SealedError, SealedKeyError, SealedReadError, SealedWriteError
 from .format import (
     DEFAULT_CHUNK_SIZE,
     FILE_KEY_SIZE,
@@ -260,19 +260,41 @@ def seal_file(
     inner_kind: str = "dzb",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> Path:
-    """Seal the file ``source`` as ``target``, atomically (a temporary file beside it, fsynced, renamed)."""
-    target = Path(target)
-    with (
-        atomic_path(target, prefix=".~seal-", suffix=".part") as tmp,
-        open(source, "rb") as inp,
-        open(tmp, "wb") as out,
-    ):
-        with SealedWriter(out, recipients, inner_kind=inner_kind, chunk_size=chunk_size) as writer:
-            buffer = bytearray(max(chunk_size, 1024 * 1024))
-            view = memoryview(buffer)
-            while count := inp.readinto(buffer):
-                writer.write(view[:count])
+    """Seal the file ``source`` as ``target``, atomically (a temporary file beside it, fsynced, renamed).
+
+    A failure to read ``source`` is a SealedReadError, to write ``target`` a SealedWriteError;
+    either way nothing is left under ``target``'s name or beside it.
+    """
+    source, target = Path(source), Path(target)
+    try:
+        inp = open(source, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise SealedReadError(exc, source.name) from None
+    with inp:
+        buffer = bytearray(max(chunk_size, 1024 * 1024))
+        view = memoryview(buffer)
+        try:
+            with (
+                atomic_path(target, prefix=".~seal-", suffix=".part") as tmp,
+                open(tmp, "wb") as out,
+            ):
+                with SealedWriter(
+                    out, recipients, inner_kind=inner_kind, chunk_size=chunk_size
+                ) as writer:
+                    while count := _read_source(inp, buffer, source):
+                        writer.write(view[:count])
+        except SealedError:
+            raise
+        except OSError as exc:
+            raise SealedWriteError(exc, target.name) from None
     return target
+
+
+def _read_source(inp: BinaryIO, buffer: bytearray, source: Path) -> int:
+    try:
+        return inp.readinto(buffer)
+    except OSError as exc:
+        raise SealedReadError(exc, source.name) from None
 
 
 def seal_bytes(

@@ -21,6 +21,8 @@ from dzdesk.sealed import (
     NotSealedError,
     SealedError,
     SealedKeyError,
+    SealedReadError,
+    SealedWriteError,
     SealedWriter,
     generate_encryption_key,
     inspect_sealed,
@@ -301,10 +303,36 @@ def test_seal_file_is_atomic_and_reads_back(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bin", "out.dzb"]
     with pytest.raises(SealedKeyError):
         seal_file(source, tmp_path / "bad.dzb", [])
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "in.bin",
-        "out.dzb",
-    ]  # no stray temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bin", "out.dzb"]  # nothing stray
+    with pytest.raises(SealedReadError, match="in-missing.bin"):
+        seal_file(tmp_path / "in-missing.bin", tmp_path / "x.dzb", [key(COMMITTEE).public_key()])
+    with pytest.raises(SealedWriteError, match="x.dzb"):
+        seal_file(source, tmp_path / "no-such-folder" / "x.dzb", [key(COMMITTEE).public_key()])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bin", "out.dzb"]
+
+
+def test_seal_file_on_a_full_disk_leaves_nothing(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """/dev/full takes no byte: the write fails inside the writer and the temporary file goes."""
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full (Linux)")
+    import dzdesk.sealed.writer as writer_module
+
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"x" * 5000)
+    folder = tmp_path / "stick"
+    folder.mkdir()
+
+    def full_open(path, mode="r", *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if "w" in mode:  # the sealed file's temporary file, beside the target
+            assert Path(path).parent == folder
+            return open("/dev/full", mode, *args, **kwargs)
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(writer_module, "open", full_open, raising=False)
+    with pytest.raises(SealedWriteError, match="x.dzb") as caught:
+        seal_file(source, folder / "x.dzb", [key(COMMITTEE).public_key()])
+    assert "No space left" in caught.value.en
+    assert list(folder.iterdir()) == []
 
 
 def test_seal_bytes_and_a_fresh_key() -> None:
