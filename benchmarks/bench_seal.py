@@ -124,9 +124,10 @@ def child(kind: str, source: Path, target: Path, fsync: bool) -> dict:
                 while count := reader.readinto(buffer):
                     digest.update(view[:count])
     elif kind in ("unzip_plain", "unzip_sealed"):
-        handle = (
-            sealed.open_sealed(source, committee) if kind == "unzip_sealed" else open(source, "rb")
-        )  # noqa: SIM115
+        if kind == "unzip_sealed":
+            handle = sealed.open_sealed(source, committee)
+        else:
+            handle = open(source, "rb")  # noqa: SIM115 - closed by the with below
         with handle, zipfile.ZipFile(handle) as zf:
             for info in zf.infolist():
                 with zf.open(info) as member:

@@ -18,11 +18,9 @@ VERSION = 1
 KiB = 1024
 MiB = 1024 * KiB
 
-PRELUDE = struct.Struct(
-    ">8sHHIQQB"
-)  # magic, version, flags, header_length, chunk_size, inner_length, kind_length
+# magic, version, flags, header_length, chunk_size, inner_length, kind_length
+PRELUDE = struct.Struct(">8sHHIQQB")
 PRELUDE_SIZE = PRELUDE.size  # 33
-INNER_LENGTH_OFFSET = 24  # where the writer patches inner_length once it is known
 NONCE_PREFIX_SIZE = 7
 POINT_SIZE = 65  # uncompressed SEC1 P-256 point: 0x04 || X || Y
 COUNT = struct.Struct(">I")

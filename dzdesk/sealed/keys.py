@@ -67,10 +67,14 @@ def _not_p256(what_zh: str, what_en: str) -> SealedKeyError:
 
 
 def _check_curve(key: PrivateKeyTypes | PublicKeyTypes, what_zh: str, what_en: str) -> None:
-    if not isinstance(
-        key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey
-    ) or not isinstance(key.curve, ec.SECP256R1):
+    if not is_p256(key):
         raise _not_p256(what_zh, what_en)
+
+
+def is_p256(key: object) -> bool:
+    """Whether ``key`` is an elliptic-curve key (private or public) on P-256."""
+    is_ec = isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey)
+    return is_ec and isinstance(key.curve, ec.SECP256R1)  # type: ignore[union-attr]
 
 
 def key_is_encrypted(data: bytes) -> bool:

@@ -21,9 +21,8 @@ from .format import FILE_KEY_SIZE, POINT_SIZE, Stanza
 WRAP_INFO = b"dzdesk-sealed/v1/wrap"
 HEADER_INFO = b"dzdesk-sealed/v1/header"
 PAYLOAD_INFO = b"dzdesk-sealed/v1/payload"
-WRAP_NONCE = bytes(
-    12
-)  # each wrapping key is used once (fresh ephemeral key per file, one stanza per recipient)
+# each wrapping key is used once (a fresh ephemeral key per file, one stanza per recipient)
+WRAP_NONCE = bytes(12)
 CURVE = ec.SECP256R1()
 
 

@@ -36,7 +36,7 @@ from .format import (
     check_kind,
     chunk_nonce,
 )
-from .keys import RecipientKey
+from .keys import RecipientKey, is_p256
 from .primitives import header_tag, payload_key, point_of, recipient_digest, wrap
 
 
@@ -60,9 +60,7 @@ def _recipients(keys: Sequence[RecipientKey]) -> list[RecipientKey]:
             f"A sealed file needs 1 to {MAX_RECIPIENTS} recipients, not {len(keys)}.",
         )
     for key in keys:
-        if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(
-            key.curve, ec.SECP256R1
-        ):
+        if not isinstance(key, ec.EllipticCurvePublicKey) or not is_p256(key):
             raise SealedKeyError(
                 "收件人公钥不是 dzdesk 加密密钥（ECDH P-256）。",
                 "A recipient key is not an ECDH P-256 public key.",
