@@ -189,3 +189,32 @@ def test_sealing_to_one_key_and_reading_with_the_other(tmp_path: Path) -> None:
         assert zf.read("a.txt") == members["a.txt"]
     with pytest.raises(NotARecipientError):
         open_sealed(path, key(BRANCH))
+
+
+def test_the_bundle_verifier_checks_a_sealed_bundle_through_the_reader(
+    tmp_path: Path, demo_bundle: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What wiring verify needs: only the archive opening changes (a reader instead of the file, its
+    ``size`` instead of fstat); every check after it runs unchanged on the decrypted stream."""
+    import contextlib
+
+    import dzdesk.bundle.verify as verify_module
+    from dzdesk.bundle import verify_bundle
+
+    plain, _ = demo_bundle
+    expected = verify_bundle(plain)
+    sealed = seal_file(plain, tmp_path / "sealed.dzb", [k.public_key() for k in RECIPIENTS])
+
+    for private in RECIPIENTS:
+
+        @contextlib.contextmanager
+        def open_sealed_zip(path: Path, private=private):  # noqa: ANN001, ANN202
+            with open_sealed(path, private) as reader, zipfile.ZipFile(reader) as zf:
+                yield zf, reader.size
+
+        monkeypatch.setattr(verify_module, "open_zip", open_sealed_zip)
+        verified = verify_bundle(sealed)
+        assert verified.snapshot_digest == expected.snapshot_digest
+        assert verified.signer_fingerprint == expected.signer_fingerprint
+        assert [e.sha256 for e in verified.evidence] == [e.sha256 for e in expected.evidence]
+        assert verified.extra["manifest_bytes"] == expected.extra["manifest_bytes"]
