@@ -46,7 +46,7 @@ from .keys import (
     save_private_key,
     save_public_key,
 )
-from .reader import SealedReader, open_sealed
+from .reader import SealedReader, authenticate_sealed, open_sealed
 from .writer import FixedEntropy, SealedWriter, seal_bytes, seal_file
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "SealedVersionError",
     "SealedWriteError",
     "SealedWriter",
+    "authenticate_sealed",
     "check_separate_from_signing",
     "generate_encryption_key",
     "inspect_sealed",

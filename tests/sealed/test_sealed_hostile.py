@@ -27,6 +27,7 @@ from dzdesk.sealed import (
     SealedTruncatedError,
     SealedVersionError,
     SealedWriter,
+    authenticate_sealed,
     inspect_sealed,
     open_sealed,
 )
@@ -368,3 +369,12 @@ def test_random_damage_never_gives_anything_but_a_sealed_error(
 def test_arbitrary_bytes_after_the_magic_are_refused_clearly(tail: bytes) -> None:
     with pytest.raises(SealedError):
         _read_checked(b"\x89DZSEAL\n" + tail)
+
+
+def test_authenticate_finds_damage_in_any_chunk_without_reading_it() -> None:
+    assert authenticate_sealed(io.BytesIO(SEALED), key(BRANCH)).inner_length == len(DATA)
+    for chunk in range(CHUNKS):
+        damaged = bytearray(SEALED)
+        damaged[HEADER_LENGTH + chunk * (CHUNK + 16) + 3] ^= 0x04
+        with pytest.raises(SealedDamagedError, match=f"第 {chunk + 1} 块"):
+            authenticate_sealed(io.BytesIO(bytes(damaged)), key(COMMITTEE))

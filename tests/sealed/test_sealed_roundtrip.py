@@ -15,6 +15,7 @@ from sealed_tools import BRANCH, COMMITTEE, STRANGER, key, opened, seal
 
 from dzdesk.errors import DzdeskError
 from dzdesk.identity import fingerprint_of, spki_of
+from dzdesk.progress import Cancelled, Progress
 from dzdesk.sealed import (
     MAX_RECIPIENTS,
     NotARecipientError,
@@ -24,6 +25,7 @@ from dzdesk.sealed import (
     SealedReadError,
     SealedWriteError,
     SealedWriter,
+    authenticate_sealed,
     generate_encryption_key,
     inspect_sealed,
     is_sealed,
@@ -380,3 +382,21 @@ def test_every_error_is_a_dzdesk_error_with_both_languages() -> None:
     assert caught.value.zh.startswith("此文件不是发给本机的") and caught.value.en.startswith(
         "This file is not addressed"
     )
+
+
+def test_authenticate_checks_every_chunk_with_progress_and_can_be_cancelled() -> None:
+    data = os.urandom(10 * 64 + 5)
+    sealed = seal(data, [key(COMMITTEE)], chunk_size=64)
+    with opened(sealed, key(COMMITTEE)) as reader:
+        reader.seek(100)
+        progress = Progress()
+        info = reader.authenticate(progress)
+        assert (info.inner_length, info.chunks) == (len(data), 11)
+        assert (progress.done, progress.total) == (len(data), len(data))
+        assert reader.tell() == 100 and reader.read(10) == data[100:110]
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        authenticate_sealed(io.BytesIO(sealed), key(COMMITTEE), progress)
+    with pytest.raises(NotARecipientError):
+        authenticate_sealed(io.BytesIO(sealed), key(STRANGER))
