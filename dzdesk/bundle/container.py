@@ -54,7 +54,7 @@ from .memberread import (
     read_window,
     stream_member,
 )
-from .safezip import check_members, open_zip
+from .safezip import KeyRing, check_members, open_zip
 from .types import BundleError
 
 PDF_MAGIC = b"%PDF-"
@@ -90,6 +90,7 @@ class Signed:
     fingerprint: str
     file_size: int
     first_parsed: object = None  # what the kind's names_from parsed of its first member (None: it did not parse)
+    sealed: bool = False  # it arrived encrypted (docs/encryption.md) and was read through the decrypting reader
 
     @property
     def kind(self) -> KindSpec:
@@ -98,22 +99,27 @@ class Signed:
 
 def open_signed(
     path: str | Path, kinds: Mapping[str, KindSpec], progress: Progress = NO_PROGRESS, *, sink: MemberSink | None = None,
+    keys: KeyRing | None = None,
 ) -> Signed:
     """Check the file at ``path`` as a signed file of one of ``kinds`` (by name); raise :class:`BundleError`
-    with one clear reason, worded for the kind expected, if it is not one."""
+    with one clear reason, worded for the kind expected, if it is not one. A sealed (encrypted) file is
+    opened with ``keys``."""
     path = Path(path)
     expected = next(iter(kinds.values()))
     try:
-        return _open(path, kinds, progress, sink)
+        return _open(path, kinds, progress, sink, keys)
     except BundleError as exc:
         if expected.name == "assessment" or len(kinds) > 1:
             raise
         raise BundleError(expected.relabel(exc.zh), exc.en) from None
 
 
-def _open(path: Path, kinds: Mapping[str, KindSpec], progress: Progress, sink: MemberSink | None) -> Signed:
+def _open(
+    path: Path, kinds: Mapping[str, KindSpec], progress: Progress, sink: MemberSink | None, keys: KeyRing | None
+) -> Signed:
     small = {MANIFEST, SIGNATURE}.union(*(k.json_members for k in kinds.values()))
-    with open_zip(path) as (zf, file_size):
+    opened = open_zip(path, keys)
+    with opened as (zf, file_size):
         members = check_members(zf, file_size)
         window = read_window(zf, [i for n in small if (i := members.get(n)) and is_small_deflated(i)])
         manifest_bytes = _required(
@@ -134,7 +140,7 @@ def _open(path: Path, kinds: Mapping[str, KindSpec], progress: Progress, sink: M
         entry = next((e for e in manifest.entries if e.role == role), None)
         if entry is not None and not kept[entry.path].startswith(PDF_MAGIC):
             raise BundleError(f"上报文件中的{what}不是 PDF 文件。", f"The {role} entry is not a PDF file.")
-    return Signed(path, manifest, manifest_bytes, kept, fingerprint, file_size, parsed[0])
+    return Signed(path, manifest, manifest_bytes, kept, fingerprint, file_size, parsed[0], opened.sealed)
 
 
 def _required(

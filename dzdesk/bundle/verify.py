@@ -18,6 +18,7 @@ from .contents import check_assessment, check_changes
 from .format import ASSESSMENT, CHANGES, ROLE_REPORT
 from .kinds import KIND_ASSESSMENT
 from .manifest import parse_json
+from .safezip import KeyRing
 from .scorecheck import TemplateLookup, parse_assessment
 from .types import BundleEvidence, VerifiedBundle
 
@@ -27,16 +28,17 @@ __all__ = ["MemberSink", "verify_bundle"]
 
 def verify_bundle(
     path: str | Path, progress: Progress = NO_PROGRESS, *, sink: MemberSink | None = None,
-    templates: TemplateLookup | None = None,
+    templates: TemplateLookup | None = None, keys: KeyRing | None = None,
 ) -> VerifiedBundle:
     """Verify the bundle at ``path``; raise :class:`BundleError` with one clear reason if it is not valid.
 
     ``sink`` (optional) receives copies of the members it asks for while they are hashed; see the module notes.
     ``templates`` (by hash) are templates the caller holds beyond the built-in ones (a committee's own);
     the score is recomputed with the bundle's template wherever it can be had (see scorecheck.py).
+    ``keys`` open a sealed (encrypted) bundle.
     """
     path = Path(path)
-    signed = open_signed(path, KINDS, progress, sink=sink)
+    signed = open_signed(path, KINDS, progress, sink=sink, keys=keys)
     manifest, kept, fingerprint = signed.manifest, signed.kept, signed.fingerprint
     assessment, carried = signed.first_parsed or parse_assessment(kept[ASSESSMENT])  # type: ignore[misc]
     snapshot, score, scored = check_assessment(assessment, manifest, templates, carried)
@@ -77,6 +79,7 @@ def verify_bundle(
             # the exact bytes, so an importer stores them without serialising the JSON again
             "manifest_bytes": signed.manifest_bytes,
             "snapshot_bytes": _snapshot_bytes(kept[ASSESSMENT], raw["snapshot_digest"]),
+            "sealed": signed.sealed,
         },
     )
 
