@@ -10,7 +10,6 @@ written.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import tempfile
 import zipfile
 from contextlib import suppress
@@ -85,7 +84,7 @@ def export_bundle(
         )
     evidence = _evidence_sources(store, store.evidence(assessment))
     documents = [
-        (ASSESSMENT, ROLE_ASSESSMENT, canonical_bytes(assessment_document(snapshot, store.score(code, assessment)))),
+        (ASSESSMENT, ROLE_ASSESSMENT, canonical_bytes(assessment_document(snapshot, store.score(code, assessment), store.template_for(assessment)))),
         (CHANGES, ROLE_CHANGES, canonical_bytes(changes_document(_period_changes(store, assessment)))),
     ]
     header = {
@@ -106,13 +105,10 @@ def export_bundle(
             "certificate": identity.certificate_pem.decode("ascii"),
         },
     }
-    report_ready = _report_available()
     progress.start(sum(s.size for s in evidence) + sum(len(d[2]) for d in documents), "正在写入上报文件")
     with tempfile.TemporaryDirectory(prefix="dzdesk-export-") as scratch:
         def make_report() -> Source | None:
             """The revision's one signed report (kept in the data folder), built now if it is not there yet."""
-            if not report_ready:
-                return None
             path, size, sha256 = _signed_report(store, code, assessment.snapshot_digest, identity, Path(scratch),
                                                 _LinkedProgress(progress))
             progress.total += size  # only known now; only this thread changes the total
@@ -187,15 +183,6 @@ def _evidence_sources(store: Store, evidence: list[Evidence]) -> list[Source]:
 def _period_changes(store: Store, assessment: Assessment) -> list[tuple[int, Any]]:
     revisions = [a for a in store.assessments() if a.period == assessment.period and a.revision <= assessment.revision]
     return [(a.revision, c) for a in revisions for c in store.changes(a)]
-
-
-def _report_available() -> bool:
-    """Whether this build has the signed PDF report (issue 4).
-
-    A bundle without ``report.pdf`` is still valid format version 1 (see
-    docs/bundle-format.md); with dzdesk.report present every export carries it.
-    """
-    return importlib.util.find_spec("dzdesk.report") is not None
 
 
 def _signed_report(

@@ -25,6 +25,7 @@ from ..identity import (
 from ..paths import AppPaths, resolve_paths
 from ..periods import parse_period
 from ..store import Store
+from ..textrules import shown as printable
 
 ORDER = 40
 BACKUP_WARNING = (
@@ -100,9 +101,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = "自评报告 1 份" if bundle.report_member else "无自评报告"
     answers = len(bundle.snapshot["answers"])
     print(f"上报文件有效：签名正确，内容完整未被改动。 / Valid bundle: {args.file}")
-    print(f"党支部：{branch.display_name}（{branch.kind_label}），上级党组织：{branch.committee}")
+    print(f"党支部：{printable(branch.display_name)}（{branch.kind_label}），上级党组织：{printable(branch.committee)}")
     print(f"期间：{parse_period(bundle.period).label}（{bundle.period}，第{bundle.revision}版）")
-    print(f"得分：{bundle.score:g}　建议等次：{bundle.grade}" + (f"　标记：{'、'.join(bundle.flags)}" if bundle.flags else ""))
+    flags = f"　标记：{'、'.join(printable(f) for f in bundle.flags)}" if bundle.flags else ""
+    if bundle.score_verified:
+        print(f"得分（已核实）：{bundle.score:g}　建议等次：{bundle.grade}{flags}")
+    else:
+        print(f"得分：模板未知，无法核分（文件自报 {bundle.score:g} 分、{bundle.grade}级，未核实；上级党委导入时将暂存待处理）{flags}")
     print(f"快照摘要：{bundle.snapshot_digest}")
     print(f"签名密钥指纹：{bundle.signer_fingerprint}")
     print(

@@ -21,7 +21,15 @@ from dzdesk.bundle.memberread import read_member, stream_member
 from dzdesk.bundle.safezip import check_members
 from dzdesk.demo import create_demo
 from dzdesk.paths import resolve_paths
-from dzdesk.sealed import NotARecipientError, SealedWriter, inspect_sealed, open_sealed, seal_file
+from dzdesk.sealed import (
+    NotARecipientError,
+    SealedWriter,
+    generate_encryption_key,
+    inspect_sealed,
+    key_fingerprint,
+    open_sealed,
+    seal_file,
+)
 from dzdesk.store import Store
 
 RECIPIENTS = (key(COMMITTEE), key(BRANCH))
@@ -191,30 +199,33 @@ def test_sealing_to_one_key_and_reading_with_the_other(tmp_path: Path) -> None:
         open_sealed(path, key(BRANCH))
 
 
-def test_the_bundle_verifier_checks_a_sealed_bundle_through_the_reader(
-    tmp_path: Path, demo_bundle: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch
+def test_the_bundle_verifier_opens_a_sealed_bundle_with_a_key_it_is_addressed_to(
+    tmp_path: Path, demo_bundle: tuple[Path, dict]
 ) -> None:
-    """What wiring verify needs: only the archive opening changes (a reader instead of the file, its
-    ``size`` instead of fstat); every check after it runs unchanged on the decrypted stream."""
-    import contextlib
+    """verify_bundle(keys=...) reads a sealed bundle through the decrypting reader: the same bundle, every
+    check unchanged; with no key for it, one sentence naming the recipients."""
+    from cryptography.hazmat.primitives import serialization
 
-    import dzdesk.bundle.verify as verify_module
-    from dzdesk.bundle import verify_bundle
+    from dzdesk.bundle import BundleError, verify_bundle
+    from dzdesk.bundle.safezip import KeyRing
 
     plain, _ = demo_bundle
     expected = verify_bundle(plain)
     sealed = seal_file(plain, tmp_path / "sealed.dzb", [k.public_key() for k in RECIPIENTS])
 
+    def ring(*keys, refusal: str = "此文件不是发给本党委的") -> KeyRing:
+        der = tuple(k.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()) for k in keys)
+        return KeyRing(der, refusal)
+
     for private in RECIPIENTS:
-
-        @contextlib.contextmanager
-        def open_sealed_zip(path: Path, private=private):  # noqa: ANN001, ANN202
-            with open_sealed(path, private) as reader, zipfile.ZipFile(reader) as zf:
-                yield zf, reader.size
-
-        monkeypatch.setattr(verify_module, "open_zip", open_sealed_zip)
-        verified = verify_bundle(sealed)
-        assert verified.snapshot_digest == expected.snapshot_digest
+        verified = verify_bundle(sealed, keys=ring(generate_encryption_key(), private))
+        assert verified.snapshot_digest == expected.snapshot_digest and verified.extra["sealed"]
         assert verified.signer_fingerprint == expected.signer_fingerprint
         assert [e.sha256 for e in verified.evidence] == [e.sha256 for e in expected.evidence]
         assert verified.extra["manifest_bytes"] == expected.extra["manifest_bytes"]
+    with pytest.raises(BundleError, match="此文件不是发给本党委的") as info:
+        verify_bundle(sealed, keys=ring(generate_encryption_key()))
+    assert all(key_fingerprint(k) in info.value.zh for k in RECIPIENTS)
+    with pytest.raises(BundleError, match="此文件已加密，不是发给本机的"):
+        verify_bundle(sealed)
