@@ -16,6 +16,7 @@ from ..committee.store import CommitteeStore
 from ..committee.summary import write_summary
 from ..periods import parse_period
 from ..textrules import shown
+from . import committee_profile
 
 ORDER = 60
 
@@ -66,6 +67,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         k = sub.add_parser(name, parents=[common], help=text)
         k.add_argument("change_id", type=int, metavar="ID", help="committee keys 显示的编号")
         k.set_defaults(handler=cmd_decide_key, accept=accept)
+
+    committee_profile.register(sub, common)
 
     holds = sub.add_parser("holds", parents=[common], help="暂存待核实的报送包及原因 / held submissions")
     holds.add_argument("--period", default=None)

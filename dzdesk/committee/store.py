@@ -22,6 +22,7 @@ from . import models as m
 from .holds import Holds
 from .migrations import committee_migrations
 from .names import name_key
+from .profile_store import ProfileStore
 from .snapshot_facts import answer_counts, open_rectification_count
 
 __all__ = ["CommitteeStore"]
@@ -61,6 +62,7 @@ class CommitteeStore(SqliteStore):
         self.db_file = paths.committee_db
         self._lock = threading.RLock()
         self.holds = Holds(self)
+        self.profile = ProfileStore(self)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
