@@ -42,6 +42,7 @@ from .format import (
     evidence_member,
 )
 from .manifest import b64
+from .safezip import KeyRing
 from .types import BundleError
 from .verify import verify_bundle
 from .zipwriter import Source, compression_for
@@ -76,6 +77,7 @@ def export_bundle(
     if out_path.is_dir():
         raise BundleError(f"“{out_path}”是一个文件夹，请另选文件名。", f"'{out_path}' is a folder.")
     identity = load_identity(store.paths, passphrase)
+    seal_to, read_back_keys = _recipients(store, passphrase)
     snapshot = store.snapshot(assessment)
     if snapshot_digest(snapshot) != assessment.snapshot_digest:
         raise BundleError(
@@ -115,16 +117,35 @@ def export_bundle(
             return Source(REPORT, ROLE_REPORT, path, size, sha256, zipfile.ZIP_STORED)
 
         zipwriter.write_bundle_file(out_path, header, evidence, make_report, documents, identity.sign,
-                                    identity.public_key_der, progress)
-    _read_back(out_path, assessment.snapshot_digest, identity.fingerprint, evidence, progress)
+                                    identity.public_key_der, progress, seal_to)
+    _read_back(out_path, assessment.snapshot_digest, identity.fingerprint, evidence, progress, read_back_keys)
     return out_path
 
 
-def _read_back(out_path: Path, digest: str, fingerprint: str, evidence: list[Source], progress: Progress) -> None:
+def _recipients(store: Store, passphrase: str | None) -> tuple[list[Any], KeyRing | None]:
+    """Whom the bundle is sealed to: the committee (its key from the imported profile) and the branch
+    itself, so this read-back and any later one can open it; nobody (signed only) without a profile key."""
+    standard = store.standards.current()
+    if standard is None or standard.encryption_key is None:
+        return [], None
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    from ..encryption_keys import BRANCH_STEM, EncryptionKeyFiles, der_of, ensure_key, private_key
+
+    files = EncryptionKeyFiles(store.paths.keys_dir, BRANCH_STEM)
+    own_public = ensure_key(files, passphrase)
+    own_private = private_key(files, passphrase)
+    assert own_private is not None
+    return [load_der_public_key(standard.encryption_key), own_public], KeyRing((der_of(own_private),))
+
+
+def _read_back(
+    out_path: Path, digest: str, fingerprint: str, evidence: list[Source], progress: Progress, keys: KeyRing | None = None
+) -> None:
     """Verify the bundle as written to the target; delete it and say why if it does not verify."""
     try:
         zipwriter.drop_cached_pages(out_path)
-        verified = verify_bundle(out_path, progress)
+        verified = verify_bundle(out_path, progress, keys=keys)
         if verified.snapshot_digest != digest or verified.signer_fingerprint != fingerprint:
             raise BundleError("写入后的上报文件与本机数据不符。", "The written bundle does not match the local data.")
     except BaseException as exc:

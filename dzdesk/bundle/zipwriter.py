@@ -17,9 +17,9 @@ import tempfile
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,8 +87,10 @@ def write_bundle_file(
     sign: Callable[[bytes], bytes],
     public_key_der: bytes,
     progress: Progress,
+    seal_to: Sequence[Any] = (),
 ) -> None:
-    """Write the complete bundle to ``out_path`` (temp file, fsync, rename, fsync folder)."""
+    """Write the complete bundle to ``out_path`` (temp file, fsync, rename, fsync folder); with ``seal_to``
+    (ECDH public keys) the zip is written through the sealing writer, encrypted to those recipients."""
     fd, tmp_name = tempfile.mkstemp(prefix=".~dzb-", suffix=".part", dir=out_path.parent)
     tmp = Path(tmp_name)
     when = tuple(datetime.now().timetuple())
@@ -96,7 +98,7 @@ def write_bundle_file(
         os.chmod(tmp, 0o644)
     try:
         with _open_output(fd) as raw:
-            with zipfile.ZipFile(raw, "w") as zf:
+            with _sealed(raw, seal_to) as target, zipfile.ZipFile(target, "w") as zf:
                 entries = _evidence_and_report(zf, evidence, make_report, when, progress)
                 for name, role, data in documents:
                     zf.writestr(_zipinfo(name, len(data), zipfile.ZIP_DEFLATED, when), data)
@@ -122,6 +124,14 @@ def write_bundle_file(
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _sealed(raw: BinaryIO, recipients: Sequence[Any]) -> AbstractContextManager[BinaryIO]:
+    if not recipients:
+        return nullcontext(raw)
+    from ..sealed import SealedWriter
+
+    return SealedWriter(raw, list(recipients), inner_kind="dzb")  # type: ignore[return-value]
 
 
 def _evidence_and_report(

@@ -96,11 +96,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    bundle = verify_bundle(args.file)
+    from ..encryption_keys import local_keyring
+
+    keys = local_keyring(_paths(args), os.environ.get("DZDESK_PASSPHRASE") or None)
+    bundle = verify_bundle(args.file, keys=keys)
     branch = bundle.branch
     report = "自评报告 1 份" if bundle.report_member else "无自评报告"
     answers = len(bundle.snapshot["answers"])
-    print(f"上报文件有效：签名正确，内容完整未被改动。 / Valid bundle: {args.file}")
+    sealed = "（已加密：只有上级党委和本党支部能打开）" if bundle.extra.get("sealed") else ""
+    print(f"上报文件有效：签名正确，内容完整未被改动{sealed}。 / Valid bundle: {args.file}")
     print(f"党支部：{printable(branch.display_name)}（{branch.kind_label}），上级党组织：{printable(branch.committee)}")
     print(f"期间：{parse_period(bundle.period).label}（{bundle.period}，第{bundle.revision}版）")
     flags = f"　标记：{'、'.join(printable(f) for f in bundle.flags)}" if bundle.flags else ""

@@ -73,15 +73,19 @@ class Holds:
         return (f"该文件的签名密钥属于已登记的党支部，但它现在自称“{claimed}”，与另一已登记党支部“{other}”的名称"
                 f"相同或相似（可能冒名），已暂存；请核实后处理（committee holds）。")
 
-    def place(self, sub_id: int, branch_id: int, period: str, *, replaces: bool = False) -> tuple[str, str, str]:
+    def place(
+        self, sub_id: int, branch_id: int, period: str, *, replaces: bool = False, standard_ok: bool = False
+    ) -> tuple[str, str, str]:
         """Where a new (or newly accepted) submission goes: held for its template or its revision, or into
         the period's revisions (current when newest). Returns (outcome, hold kind, reason).
 
         ``replaces``: the clerk has just accepted this very file (a key change, a revision conflict), so a
-        different file with the same revision gives way to it instead of holding it again."""
+        different file with the same revision gives way to it instead of holding it again. ``standard_ok``:
+        the clerk accepted it although it was not answered against the committee's checklist."""
         store = self._store
         row = store._rows(
-            "SELECT revision, snapshot_digest, score_verified, template_id, template_version FROM submissions WHERE id = ?",
+            """SELECT revision, snapshot_digest, score_verified, template_id, template_version, template_hash, kind
+               FROM submissions WHERE id = ?""",
             [sub_id],
         )[0]
         if not row["score_verified"]:
@@ -89,6 +93,9 @@ class Holds:
                       f"本机没有这一模板，得分无法核实，已暂存；请让党支部用新版 dzdesk 重新导出，"
                       f"或取得该模板后运行 committee accept-hold {sub_id}。")
             return m.HELD, m.HOLD_TEMPLATE, self.hold(sub_id, m.HOLD_TEMPLATE, reason, period, branch_id)
+        if not standard_ok and not store.profile.policy().accepts(row["kind"], row["template_hash"]):
+            reason = self.standard_reason(row, sub_id)
+            return m.HELD, m.HOLD_STANDARD, self.hold(sub_id, m.HOLD_STANDARD, reason, period, branch_id)
         other = store._rows(
             """SELECT id, snapshot_digest FROM submissions WHERE branch_id = ? AND period = ? AND revision = ?
                AND state IN ('current', 'superseded') AND id != ? AND snapshot_digest != ?""",
@@ -104,6 +111,17 @@ class Holds:
                       f"请与党支部核实后运行 committee accept-hold {sub_id} 或 decline-hold {sub_id}。")
             return m.HELD, m.HOLD_REVISION, self.hold(sub_id, m.HOLD_REVISION, reason, period, branch_id)
         return store._settle_current(branch_id, period, sub_id), "", ""
+
+    def standard_reason(self, row: dict[str, Any], sub_id: int) -> str:
+        from ..models import KIND_LABELS
+
+        choice = self._store.profile.policy().choice(row["kind"])
+        label = KIND_LABELS.get(row["kind"], row["kind"])
+        expected = (f"“{choice.template.title}”（{choice.template.version}）" if choice.template is not None
+                    else "（尚未规定检查清单）")
+        return (f"未按本党委标准填报：该文件按检查模板“{row['template_id']}”（{row['template_version']}）填报，"
+                f"本党委为{label}党支部规定的清单是{expected}；已暂存，请核实后运行 committee accept-hold {sub_id} "
+                f"（按其所用清单接收）或 decline-hold {sub_id}。")
 
     # -- the clerk's view and decisions -------------------------------------------------------
     def list(self, period: str | None = None) -> list[m.Hold]:
@@ -152,7 +170,8 @@ class Holds:
                 "UPDATE submissions SET state = 'superseded', hold_kind = '', hold_reason = '' WHERE id = ?", [sub_id]
             )
             store._log("hold.accepted", f"#{sub_id} {held.kind}", held.period, held.branch_id)
-            self.place(sub_id, held.branch_id, held.period, replaces=held.kind == m.HOLD_REVISION)
+            self.place(sub_id, held.branch_id, held.period, replaces=held.kind == m.HOLD_REVISION,
+                       standard_ok=held.kind in (m.HOLD_REVISION, m.HOLD_STANDARD))
             return held, self._outcome_after(sub_id)
 
     def decline(self, sub_id: int) -> m.Hold:

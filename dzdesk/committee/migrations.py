@@ -92,6 +92,18 @@ def submissions_by_branch(db: Database) -> None:
     db.execute("CREATE INDEX submissions_by_branch ON submissions (branch_id, period)")
 
 
+@committee_migrations(name="0003_committee_identity")
+def committee_identity(db: Database) -> None:
+    # The committee's own name (the 通报's issuer) and the fingerprint of its signing key, whose
+    # files live in <data>/committee/keys/. One row at most: a rename updates it, the key stays.
+    db.execute(
+        """CREATE TABLE committee_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL, renamed_at TEXT NOT NULL DEFAULT '')"""
+    )
+
+
 @committee_migrations(name="0004_holds_and_name_keys")
 def holds_and_name_keys(db: Database) -> None:
     """Submissions can be held for other reasons than a key change (template unknown, two different
@@ -130,7 +142,6 @@ def holds_and_name_keys(db: Database) -> None:
         rekeyed.append((key, name, kind, secretary, position))
     db.execute("DELETE FROM roster")
     db.conn.executemany("INSERT INTO roster (name_key, name, kind, secretary, position) VALUES (?, ?, ?, ?, ?)", rekeyed)
-
 
 
 @committee_migrations(name="0005_profile")

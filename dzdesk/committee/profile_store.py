@@ -34,6 +34,8 @@ def _kind(kind: str) -> str:
 class ProfileStore:
     def __init__(self, store: CommitteeStore) -> None:
         self._store = store
+        self._writes = 0  # this connection's profile changes (data_version counts only other connections')
+        self._cached: tuple[tuple[int, int], CommitteePolicy] | None = None
 
     # -- reading ---------------------------------------------------------------------------------
     def _settings(self) -> dict[str, Any]:
@@ -47,7 +49,23 @@ class ProfileStore:
         rows = self._store._rows("SELECT json FROM templates WHERE hash = ?", [template_hash])
         return parse_template(json.loads(rows[0]["json"])) if rows else None
 
+    def first_graded_period(self) -> str:
+        """The first period the committee graded any branch in ('' if none): the default 首次定级."""
+        from ..periods import parse_period
+
+        periods = [r["period"] for r in self._store._rows("SELECT DISTINCT period FROM grades")]
+        return min(periods, key=parse_period) if periods else ""
+
     def policy(self) -> CommitteePolicy:
+        """The committee's rules now (asked for every imported bundle: kept until the profile changes)."""
+        stamp = (self._store.db.execute("PRAGMA data_version").fetchone()[0], self._writes)
+        if self._cached is not None and self._cached[0] == stamp:
+            return self._cached[1]
+        policy = self._read_policy()
+        self._cached = (stamp, policy)
+        return policy
+
+    def _read_policy(self) -> CommitteePolicy:
         kinds: dict[str, KindChoice] = {}
         history: dict[str, list[str]] = {}
         for row in self._store._rows("SELECT kind, template_hash FROM kind_template_history ORDER BY issued_at"):
@@ -82,6 +100,7 @@ class ProfileStore:
                 [json.dumps(rule.__dict__, ensure_ascii=False)],
             )
             store._log("profile.quota", json.dumps(rule.__dict__, ensure_ascii=False))
+            self._writes += 1
         return rule
 
     def issue_template(self, kind: str, template: Template) -> KindChoice:
@@ -103,6 +122,7 @@ class ProfileStore:
                 [kind, template.hash, at],
             )
             store._log("profile.template", f"{kind} {template.id} {template.version} {template.hash}")
+            self._writes += 1
         return self.policy().choice(kind)
 
     def use_builtin(self, kind: str) -> KindChoice:
@@ -111,6 +131,7 @@ class ProfileStore:
         with self._store._write():
             self._assign(kind, None, builtin=True, at=now_iso())
             self._store._log("profile.template", f"{kind} builtin")
+            self._writes += 1
         return self.policy().choice(kind)
 
     def clear(self, kind: str) -> KindChoice:
@@ -119,6 +140,7 @@ class ProfileStore:
         with self._store._write():
             self._store.db.execute("DELETE FROM kind_templates WHERE kind = ?", [kind])
             self._store._log("profile.template", f"{kind} cleared")
+            self._writes += 1
         return self.policy().choice(kind)
 
     def _assign(self, kind: str, template_hash: str | None, *, builtin: bool, at: str) -> None:
@@ -132,3 +154,25 @@ class ProfileStore:
     def defaults_text(self) -> str:
         kinds = "、".join(KIND_LABELS[k] for k in BUILTIN_KINDS)
         return f"未设置时：{kinds}党支部使用内置附件2清单，机关事业单位党支部没有清单（需上级党委载入）。"
+
+    # -- exports -------------------------------------------------------------------------------------
+    def deadlines(self) -> dict[str, str]:
+        return {r["period"]: r["deadline"] for r in self._store._rows("SELECT period, deadline FROM deadlines")}
+
+    def next_serial(self) -> int:
+        rows = self._store._rows("SELECT COALESCE(MAX(serial), 0) + 1 AS serial FROM profile_exports")
+        return int(rows[0]["serial"])
+
+    def record_export(self, serial: int, file_name: str, sha256: str) -> None:
+        store = self._store
+        with store._write():
+            store.db.execute(
+                "INSERT INTO profile_exports (serial, exported_at, file_name, sha256, actor) VALUES (?, ?, ?, ?, ?)",
+                [serial, now_iso(), file_name, sha256, store.actor],
+            )
+            store._log("profile.exported", f"#{serial} {file_name} {sha256}")
+
+    def exports(self) -> list[tuple[int, str, str]]:
+        """(serial, exported_at, file name) of every profile file written, oldest first."""
+        rows = self._store._rows("SELECT serial, exported_at, file_name FROM profile_exports ORDER BY serial")
+        return [(r["serial"], r["exported_at"], r["file_name"]) for r in rows]

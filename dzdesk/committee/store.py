@@ -22,6 +22,7 @@ from . import models as m
 from .holds import Holds
 from .migrations import committee_migrations
 from .names import name_key
+from .profile_store import ProfileStore
 from .snapshot_facts import answer_counts, open_rectification_count
 
 __all__ = ["CommitteeStore"]
@@ -61,6 +62,7 @@ class CommitteeStore(SqliteStore):
         self.db_file = paths.committee_db
         self._lock = threading.RLock()
         self.holds = Holds(self)
+        self.profile = ProfileStore(self)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -374,3 +376,30 @@ class CommitteeStore(SqliteStore):
         with self._write():
             self.db.execute("DELETE FROM grades WHERE period = ? AND branch_id = ?", [code, branch_id])
             self._log("grade.cleared", "", code, branch_id)
+
+    # -- the committee's own identity (migration 0003; dzdesk/committee/identity.py uses these) --
+    def own_identity(self) -> m.CommitteeIdentity | None:
+        row = self.db.execute(
+            "SELECT name, fingerprint, created_at, renamed_at FROM committee_identity WHERE id = 1"
+        ).fetchone()
+        return m.CommitteeIdentity(*row) if row else None
+
+    def save_own_identity(self, name: str, fingerprint: str) -> m.CommitteeIdentity:
+        """Record the committee's name and key fingerprint (a second call renames)."""
+        with self._write():
+            old = self.own_identity()
+            if old is None:
+                self.db.execute(
+                    "INSERT INTO committee_identity (id, name, fingerprint, created_at) VALUES (1, ?, ?, ?)",
+                    [name, fingerprint, now_iso()],
+                )
+                self._log("identity.created", f"{name} {fingerprint}")
+            elif old.name != name or old.fingerprint != fingerprint:
+                self.db.execute(
+                    "UPDATE committee_identity SET name = ?, fingerprint = ?, renamed_at = ? WHERE id = 1",
+                    [name, fingerprint, now_iso()],
+                )
+                self._log("identity.renamed", f"{old.name} -> {name}")
+        identity = self.own_identity()
+        assert identity is not None
+        return identity

@@ -32,6 +32,7 @@ from ..bundle.types import VerifiedBundle
 from ..errors import DzdeskError
 from ..store.blobs import BlobStore
 from .checking import Ahead, Checked, CheckFailed, Job, check_one
+from .intake import Intake
 from .staging import BundleFiles, Staging, TempFile
 
 # Fewer bundles than this are checked on threads: starting worker processes would cost more
@@ -87,8 +88,9 @@ def jobs_for(paths: Sequence[Path]) -> list[Job]:
 class ProcessAhead(Ahead):
     """Checks bundles in worker processes; their files are adopted and flushed here."""
 
-    def __init__(self, paths: Sequence[Path], staging: Staging, workers: int, method: str) -> None:
+    def __init__(self, paths: Sequence[Path], staging: Staging, workers: int, method: str, context: Intake) -> None:
         self._staging, self._root, self._workers = staging, str(staging.blobs.root), workers
+        self._context = context
         self._started = False
         staging.blobs.root.mkdir(parents=True, exist_ok=True)
         context = multiprocessing.get_context(method)
@@ -109,7 +111,9 @@ class ProcessAhead(Ahead):
     def _start(self, batch: list[Path]) -> Future:
         try:
             with _no_interrupts():  # a worker started now inherits Ctrl-C ignored: only this process stops the run
-                return self._pool.submit(check_in_worker, [str(path) for path in batch], self._root, self._staging.prefix)
+                return self._pool.submit(
+                    check_in_worker, [str(path) for path in batch], self._root, self._staging.prefix, self._context
+                )
         except (OSError, RuntimeError):
             if not self._started:
                 raise
@@ -197,14 +201,13 @@ def plan(bundles: int) -> tuple[int, str]:
 _worker_staging: dict[str, Staging] = {}
 
 
-def check_in_worker(paths: list[str], root: str, prefix: str) -> list[Staged]:
+def check_in_worker(paths: list[str], root: str, prefix: str, context: Intake) -> list[Staged]:
     """Run in a worker process: verify the bundles at ``paths``, writing their files under ``root``."""
-    from ..bundle.verify import verify_bundle
-
     staging = _worker_staging.get(prefix)
     if staging is None:
         staging = _worker_staging[prefix] = Staging(BlobStore(Path(root)), flushes=False, prefix=prefix)
-    return [_staged(*check_one(Path(path), verify_bundle, staging)) for path in paths]
+    verify = context.verifier()
+    return [_staged(*check_one(Path(path), verify, staging)) for path in paths]
 
 
 def _staged(files: BundleFiles, bundle: VerifiedBundle | None, error: BaseException | None) -> Staged:

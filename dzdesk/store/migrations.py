@@ -71,3 +71,17 @@ def initial(db: Database) -> None:
         """CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
            BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END"""
     )
+
+
+@branch_migrations(name="standards_0001_committee_profiles")
+def committee_standards(db: Database) -> None:
+    """The committee's 分类定级标准 files the branch imported; the current one pins the committee's key."""
+    db.execute(
+        """CREATE TABLE committee_standards (
+            id INTEGER PRIMARY KEY, committee TEXT NOT NULL, serial INTEGER NOT NULL, title TEXT NOT NULL,
+            issued_at TEXT NOT NULL, fingerprint TEXT NOT NULL, public_key_der BLOB NOT NULL,
+            certificate TEXT NOT NULL, encryption_key BLOB, quota TEXT NOT NULL, kinds TEXT NOT NULL,
+            deadlines TEXT NOT NULL, document TEXT NOT NULL, file_sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('current', 'superseded')),
+            read INTEGER NOT NULL DEFAULT 0)"""
+    )

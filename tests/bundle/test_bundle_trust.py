@@ -224,10 +224,36 @@ def test_an_accepted_template_hold_is_scored_by_the_committee(tmp_path):
     path.write_bytes(craft(base, doc=answered_against_mine))
     with CommitteeStore(resolve_paths(tmp_path / "committee"), actor="委员") as committee:
         [held] = import_bundles(committee, [path]).outcomes
-        assert held.outcome == m.HELD
-        committee.holds.accept(held.submission_id, {mine.hash: mine})
+        assert held.outcome == m.HELD and held.hold == m.HOLD_TEMPLATE
+        committee.profile.issue_template("nonpublic", mine)  # the committee now holds (and issued) that template
+        _hold, state = committee.holds.accept(held.submission_id)
+        assert state == "current"
         [sub] = committee.submissions("2026Q4")
         assert sub.score_verified and sub.score == 94.21 and sub.grade == "A"  # computed, not the claimed 100
+
+
+def test_a_template_hold_accepted_with_a_template_the_committee_did_not_issue_is_held_for_its_standard(tmp_path):
+    base = base_bundle()
+    template = json.loads(base.member_dict()["assessment.json"])["template"]
+    template["version"] = "别处的版本"
+    from dzdesk.template import parse_template
+
+    theirs = parse_template(template)
+
+    def answered_against_theirs(doc: dict) -> None:
+        del doc["template"]
+        doc["snapshot"]["template"] = {"id": theirs.id, "version": theirs.version, "hash": theirs.hash}
+
+    path = tmp_path / "theirs.dzb"
+    path.write_bytes(craft(base, doc=answered_against_theirs))
+    with CommitteeStore(resolve_paths(tmp_path / "committee"), actor="委员") as committee:
+        [held] = import_bundles(committee, [path]).outcomes
+        _hold, reason = committee.holds.accept(held.submission_id, {theirs.hash: theirs})
+        assert "未按本党委标准填报" in reason and committee.submissions("2026Q4") == []
+        [again] = committee.holds.list()
+        assert again.kind == m.HOLD_STANDARD
+        _hold, state = committee.holds.accept(held.submission_id)  # the clerk accepts it as it is
+        assert state == "current" and committee.submissions("2026Q4")[0].score_verified
 
 
 def test_a_wrong_crc_is_refused_even_when_the_bytes_match_their_hash(tmp_path):

@@ -121,7 +121,7 @@ def test_a_quota_is_floor_of_ten_percent(committee, fake_bundles):
     set_grade(committee, "2026Q4", "第01党支部", "a")  # re-grading an A as A keeps the count
     with pytest.raises(QuotaError) as err:
         set_grade(committee, "2026Q4", "第04党支部", "A")
-    assert "31" in err.value.zh and "最多 3 个" in err.value.zh and "已评定 3 个" in err.value.zh
+    assert "31" in err.value.zh and "A级名额 3 个：共 31 个" in err.value.zh and "已评定 3 个" in err.value.zh
     assert 4 not in {g.branch_id for g in committee.grades("2026Q4").values() if g.grade == "A"}
     assert quota(committee, "2026Q4").used == 3
     set_grade(committee, "2026Q4", "第02党支部", "B")

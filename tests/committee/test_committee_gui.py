@@ -103,7 +103,7 @@ def test_grading_dialog_saves_and_refuses_beyond_quota(window, qtbot, filled):
     dialog.grade_buttons["A"].setChecked(True)
     dialog.save()
     assert dialog.isVisible() and not dialog.error.isHidden()
-    assert "最多 1 个" in dialog.error.text() and "13 个" in dialog.error.text()
+    assert "A级名额 1 个：共 13 个名册上的党支部 × 10% = 1.3，向下取整" in dialog.error.text()
     assert [g.grade for g in filled.grades(PERIOD).values()] == ["A"]
     dialog.grade_buttons["B"].setChecked(True)
     dialog.save()

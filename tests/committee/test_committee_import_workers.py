@@ -106,11 +106,11 @@ def test_workers_give_exactly_the_outcomes_of_threads(folder, tmp_path, monkeypa
 _real_check = workers.check_in_worker
 
 
-def _dies_on_the_fifth(paths: list[str], root: str, prefix: str) -> list[workers.Staged]:
+def _dies_on_the_fifth(paths: list[str], root: str, prefix: str, context) -> list[workers.Staged]:  # noqa: ANN001
     """Sent to forked workers by name: this module is loaded there too."""
     if any(path.endswith("05.dzb") for path in paths):
         os._exit(3)  # as the system's out-of-memory killer would end it
-    return _real_check(paths, root, prefix)
+    return _real_check(paths, root, prefix, context)
 
 
 def test_a_worker_that_dies_stops_the_import_with_one_sentence_and_nothing_half_done(folder, committee, monkeypatch):
@@ -126,10 +126,10 @@ def test_a_worker_that_dies_stops_the_import_with_one_sentence_and_nothing_half_
 def test_an_unexpected_error_inside_a_worker_rejects_that_file_naming_the_error(folder, committee, monkeypatch):
     real = verify_module.verify_bundle
 
-    def trips(path, progress=None, *, sink=None):
+    def trips(path, progress=None, *, sink=None, templates=None, keys=None):
         if Path(path).name == "03.dzb":
             raise ZeroDivisionError("a bug, not a bad file")
-        return real(path, sink=sink)
+        return real(path, sink=sink, templates=templates, keys=keys)
 
     monkeypatch.setattr(verify_module, "verify_bundle", trips)
     monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
@@ -230,9 +230,9 @@ def test_workers_are_forked_only_from_a_process_with_one_thread(before, expected
     assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
 
 
-def _returns_something_unsendable(paths: list[str], root: str, prefix: str) -> list:
+def _returns_something_unsendable(paths: list[str], root: str, prefix: str, context) -> list:  # noqa: ANN001
     """A job that fails as a whole in the worker (here: its result cannot be sent back)."""
-    result = _real_check(paths, root, prefix)
+    result = _real_check(paths, root, prefix, context)
     return [*result, lambda: None] if any(path.endswith("05.dzb") for path in paths) else result
 
 

@@ -94,7 +94,7 @@ def test_cli_list_grade_summary_roster_deadline(graded, tmp_path, capsys, home):
     assert "A级 1/1（名册党支部 13 个 × 10%）" in out and "未交党支部" in out
     assert main(["committee", "grade", "--period", "2026Q4", "--branch", "第02党支部", "--grade", "A"]) == 1
     err = capsys.readouterr().err
-    assert "不能再评定A级" in err and "13 个" in err and "最多 1 个" in err
+    assert "不能再评定A级" in err and "13 个" in err and "A级名额 1 个" in err
     assert main(["committee", "grade", "--period", "2026Q4", "--branch", "第10党支部", "--grade", "c",
                  "--score", "70", "--comment", "需加强"]) == 0
     assert "C级（一般）" in capsys.readouterr().out
