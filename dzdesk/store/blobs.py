@@ -17,6 +17,9 @@ from typing import BinaryIO
 
 from ..errors import ValidationError
 from ..progress import NO_PROGRESS, Progress
+from ..stale import owner_tag, sweep
+
+STAGING_PREFIX = ".incoming-"  # then the writer's owner_tag(): a killed writer's files are swept (stale.py)
 
 CHUNK = 1024 * 1024
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
@@ -64,6 +67,10 @@ class BlobStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
+    def sweep_stale(self) -> list[str]:
+        """Remove the staging files processes that are gone (killed mid-copy) left here."""
+        return sweep(self.root, STAGING_PREFIX)
+
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
@@ -72,7 +79,7 @@ class BlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{owner_tag()}-", dir=self.root)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out, open_regular(src) as inp:
