@@ -109,7 +109,11 @@ class PagedTable(Flowable):
         return 8
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
-        parts = self._slice(aw, ah).split(aw, ah)
+        # the frame asks to split just after wrap() found the slice too tall for no less room than now
+        table = self._table if self._table is not None and self.height > ah else self._slice(aw, ah)
+        parts = table.split(aw, ah)
+        if len(parts) < 2 and not self._all and table is self._table and parts:
+            parts = self._slice(aw, ah).split(aw, ah)  # it fitted after all: take more rows
         if len(parts) < 2:
             return parts  # nothing fits here (the page is full), or the rows left fitted after all
         shown = parts[0]._nrows - 1  # the first part's rows: its header and ours before the break
