@@ -117,11 +117,9 @@ def _windows_started(pid: int) -> int | None:
         # ERROR_INVALID_PARAMETER: no such process; anything else (access denied): it may be there
         return None if ctypes.get_last_error() == 87 else 0
     try:
-        code = wintypes.DWORD()
-        if (
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) and code.value != 259
-        ):  # not STILL_ACTIVE
-            return None
+        code, still_active = wintypes.DWORD(), 259
+        if kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) and code.value != still_active:
+            return None  # it has exited; someone still holds a handle to it
         times = [wintypes.FILETIME() for _ in range(4)]
         if not kernel32.GetProcessTimes(handle, *(ctypes.byref(t) for t in times)):
             return 0

@@ -21,13 +21,13 @@ from dzdesk.models import BranchProfile
 from dzdesk.paths import resolve_paths
 from dzdesk.store import Store
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
+needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 PERIOD = "2026Q4"
 MiB = 1024 * 1024
 
 
 # -- the rule itself ---------------------------------------------------------------------------
-def test_the_rule_on_crafted_names(tmp_path):
+def test_the_rule_on_crafted_names(tmp_path):  # also on Windows: OpenProcess instead of /proc
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
     try:
         started = stale._started(live.pid)
@@ -98,6 +98,7 @@ with Store.open(sys.argv[1]) as store:
 """
 
 
+@needs_sigkill
 def test_a_killed_answers_import_leaves_no_evidence_copy_behind(tmp_path):
     home = branch(tmp_path / "home")
     (tmp_path / "answers").mkdir()
@@ -137,6 +138,7 @@ with Store.open(sys.argv[1]) as store:
 """
 
 
+@needs_sigkill
 def test_a_killed_export_leaves_no_part_file_after_the_next_export(tmp_path):
     home = branch(tmp_path / "home", evidence_bytes=12 * MiB)
     usb = tmp_path / "usb"

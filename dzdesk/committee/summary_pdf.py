@@ -209,7 +209,7 @@ def write_pdf(
         # and a long table kept with its heading would be pushed whole onto a new page
         story.append(typo.para(f"共 {len(rects)} 项，其中已逾期 {overdue} 项。", "body"))
         table_rows = [
-            [str(i), r.branch, cell_text(f"{r.task_key}．{r.task_title}"), cell_text(r.problem),
+            [str(i), cell_text(r.branch), cell_text(f"{r.task_key}．{r.task_title}"), cell_text(r.problem),
              cell_text(r.deadline) + ("（已逾期）" if r.overdue else "")]
             for i, r in enumerate(rects, start=1)
         ]
@@ -225,7 +225,7 @@ def write_pdf(
         story.append(typo.para(f"本期共有 {len(key_changes)} 个党支部的报送包使用了新的签名密钥。", "body"))
         story.append(PagedTable(
             typo, ["党支部", "原密钥指纹", "新密钥指纹", "处理"],
-            [[k.branch_name, k.old_fingerprint[:19], k.new_fingerprint[:19], decisions[k.decision]] for k in key_changes],
+            [[cell_text(k.branch_name), k.old_fingerprint[:19], k.new_fingerprint[:19], decisions[k.decision]] for k in key_changes],
             [44 * mm, 44 * mm, 44 * mm, 24 * mm], "cell_small",
         ))
     else:
