@@ -218,9 +218,8 @@ def test_wal_mode_and_snapshot_is_deterministic(demo_store):
 ])
 def test_profile_names_follow_the_rules_the_committee_checks(store, profile, name, message):
     """The branch side refuses what a committee would refuse in a bundle (dzdesk/textrules.py)."""
-    from dataclasses import replace
-
     import re
+    from dataclasses import replace
 
     with pytest.raises(ValidationError, match=re.escape(message)):
         store.save_profile(replace(profile, name=name))

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 from ..atomic import fsync_dir
 from ..canonical import canonical_bytes
 from ..progress import Cancelled, Progress
+from ..stale import owner_tag, sweep
 from .format import CHUNK, MANIFEST, MAX_RATIO, SIGNATURE, SIGNATURE_ALGORITHM, SIGNATURE_FORMAT
 from .manifest import b64
 from .types import BundleError
@@ -36,6 +37,7 @@ from .types import BundleError
 STORED_SUFFIXES = frozenset(
     ".jpg .jpeg .png .gif .webp .heic .pdf .ofd .docx .xlsx .pptx .mp3 .m4a .mp4 .mov .avi .wmv .zip .rar .7z".split()
 )
+PART_PREFIX, PART_SUFFIX = ".~dzb-", ".part"  # the bundle being written beside its final name
 SAMPLE_BYTES = 1024 * 1024
 MAX_SAMPLE_RATIO = MAX_RATIO // 50  # far below the verifier's ratio cap, whatever the rest of the file holds
 
@@ -91,7 +93,8 @@ def write_bundle_file(
 ) -> None:
     """Write the complete bundle to ``out_path`` (temp file, fsync, rename, fsync folder); with ``seal_to``
     (ECDH public keys) the zip is written through the sealing writer, encrypted to those recipients."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".~dzb-", suffix=".part", dir=out_path.parent)
+    sweep(out_path.parent, PART_PREFIX, PART_SUFFIX)  # parts killed exports left here (stale.py)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{PART_PREFIX}{owner_tag()}-", suffix=PART_SUFFIX, dir=out_path.parent)
     tmp = Path(tmp_name)
     when = tuple(datetime.now().timetuple())
     with suppress(OSError):  # mkstemp makes it private; a bundle is meant to be handed on

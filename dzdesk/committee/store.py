@@ -58,6 +58,7 @@ class CommitteeStore(SqliteStore):
         self.root = paths.data_dir / "committee"
         self.db = open_database(paths.committee_db, committee_migrations, paths.backup_dir)
         self.blobs = BlobStore(self.root / "files")
+        self.blobs.sweep_stale()  # what killed imports left (stale.py)
         self.actor = actor or os_user()
         self.db_file = paths.committee_db
         self._lock = threading.RLock()

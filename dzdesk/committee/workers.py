@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
@@ -42,6 +43,7 @@ JOB_BUNDLES = 4  # one bundle a job would spend as long handing jobs and results
 JOB_BYTES = 8 * 1024 * 1024  # a job takes more bundles only while they are this small together
 AHEAD_JOBS = 16  # enough for the workers to keep going while a batch's files reach the disk
 AHEAD_BYTES = 256 * 1024 * 1024  # bundles checked but not yet recorded keep their files in temporary copies
+EXITING_GRACE = 0.25  # seconds a joined thread may take to leave the system's thread list
 
 
 @dataclass(frozen=True)
@@ -174,17 +176,26 @@ def start_method() -> str:
 
     Forking next to other threads could copy a lock one of them holds into the child. Threads
     started by native code (Qt's) are invisible to ``threading``, so Linux's own count is asked too.
+    A thread Python has joined is still listed there while it finishes exiting: when Python knows
+    of no other thread, the count is given EXITING_GRACE to come down to one (a native thread that
+    stays means spawn, a little later).
     """
     override = os.environ.get("DZDESK_IMPORT_START")  # for tests and the frozen build's smoke test
     if override in ("fork", "spawn"):
         return override
     if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
         return "spawn"
+    if threading.active_count() != 1:
+        return "spawn"
+    deadline = time.monotonic() + EXITING_GRACE
     try:
-        alone = threading.active_count() == 1 and len(os.listdir("/proc/self/task")) == 1
+        while len(os.listdir("/proc/self/task")) > 1:
+            if time.monotonic() >= deadline:
+                return "spawn"
+            time.sleep(0.002)
     except OSError:
-        alone = False
-    return "fork" if alone else "spawn"
+        return "spawn"
+    return "fork"
 
 
 def plan(bundles: int) -> tuple[int, str]:

@@ -52,6 +52,7 @@ class Store(EvidenceMixin, SqliteStore):
         self.paths = paths
         self.db = open_database(paths.branch_db, branch_migrations, paths.backup_dir)
         self.blobs = BlobStore(paths.evidence_dir)
+        self.blobs.sweep_stale()
         self.actor = actor or os_user()
         self.db_file = paths.branch_db
         self._lock = threading.RLock()

@@ -193,7 +193,7 @@ def _rebuild(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def _resigned(issued: Path, committee, edit_template=None, edit_doc=None) -> bytes:  # noqa: ANN001
+def _resigned(issued: Path, committee, edit_template=None, edit_doc=None) -> bytes:  # noqa: ANN001, F811
     """A profile remade by someone holding the committee's key (so only the content checks can refuse it)."""
     import hashlib
 
