@@ -55,6 +55,11 @@ class Store(EvidenceMixin, SqliteStore):
         self.db_file = paths.branch_db
         self._lock = threading.RLock()
         self._templates: dict[str, Template] = {}
+        from .meetings import MeetingRepository  # record repositories, composed (not mixed in)
+        from .members import MemberRepository
+
+        self.members = MemberRepository(self)  # 党员名册
+        self.meetings = MeetingRepository(self)  # 组织生活台账
 
     @contextmanager
     def batch(self) -> Iterator[None]:
