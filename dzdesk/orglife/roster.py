@@ -61,10 +61,9 @@ class Roster:
         self.members = tuple(sorted(members, key=lambda m: m.id))
         self._by_id = {m.id: m for m in self.members}
         self._spans = {m.id: membership_spans(m.events) for m in self.members}
-        names: dict[str, int] = {}
+        self._namesakes: dict[str, list[Member]] = {}
         for m in self.members:
-            names[m.name] = names.get(m.name, 0) + 1
-        self._shared = {name for name, n in names.items() if n > 1}
+            self._namesakes.setdefault(m.name, []).append(m)
 
     @property
     def kept(self) -> bool:
@@ -116,13 +115,14 @@ class Roster:
 
     def distinction(self, member: Member) -> str:
         """What tells a member apart from others of the same name ("" when the name is unique)."""
-        if member.name not in self._shared:
+        same = self._namesakes.get(member.name, [])
+        if len(same) < 2:
             return ""
-        return (
-            f"{member.joined_party}入党"
-            if member.joined_party
-            else (member.note[:12] or f"编号{member.id}")
-        )
+        if member.joined_party and sum(m.joined_party == member.joined_party for m in same) == 1:
+            return f"{member.joined_party}入党"
+        if member.note and sum(m.note == member.note for m in same) == 1:
+            return member.note[:12]
+        return f"编号{member.id}"
 
     def label(self, member: Member) -> str:
         """The name, plus what tells it apart when two members share it."""
