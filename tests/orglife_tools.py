@@ -28,12 +28,29 @@ def seed_roster(store, since: str = "") -> list[Member]:
     return [store.members.add(m, since=since) for m in ROSTER]
 
 
-def record(store, kind: str, day: str, topic: str = "学习", *, absent=(), named=(), group: str = "", **fields) -> Meeting:
+def record(
+    store,
+    kind: str,
+    day: str,
+    topic: str = "学习",
+    *,
+    absent=(),
+    named=(),
+    group: str = "",
+    **fields,
+) -> Meeting:
     policy = store.meetings.policy()
     attendance = default_attendance(
-        policy.type(kind), store.members.roster(), date.fromisoformat(day), group=group, absent=absent, named=named
+        policy.type(kind),
+        store.members.roster(),
+        date.fromisoformat(day),
+        group=group,
+        absent=absent,
+        named=named,
     )
-    return store.meetings.add(MeetingInput(kind, day, topic, party_group=group, attendance=attendance, **fields))
+    return store.meetings.add(
+        MeetingInput(kind, day, topic, party_group=group, attendance=attendance, **fields)
+    )
 
 
 def csv_bytes(rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ",") -> bytes:

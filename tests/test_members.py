@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from orglife_tools import ROSTER, seed_roster
 
 from dzdesk.errors import DzdeskError, ValidationError
 from dzdesk.orglife.models import MemberInput
@@ -14,14 +15,17 @@ from dzdesk.orglife.summary import member_counts, profile_with_roster_counts, ro
 from dzdesk.scoring import score
 from dzdesk.store import Store
 
-from orglife_tools import ROSTER, seed_roster
-
 
 def test_members_are_frozen_dataclasses_and_keep_their_fields(store):
     saved = store.members.add(ROSTER[2], since="2020-01-01")
     again = Store(store.paths).members.get(saved.id)
     assert again == saved
-    assert (saved.name, saved.category, saved.party_group, saved.roles) == ("王五", "正式党员", "第二党小组", ("委员", "党小组长"))
+    assert (saved.name, saved.category, saved.party_group, saved.roles) == (
+        "王五",
+        "正式党员",
+        "第二党小组",
+        ("委员", "党小组长"),
+    )
     assert [(e.kind, e.date) for e in saved.events] == [("转入", "2020-01-01")]
     with pytest.raises(AttributeError):
         saved.name = "x"  # type: ignore[misc]
@@ -29,7 +33,9 @@ def test_members_are_frozen_dataclasses_and_keep_their_fields(store):
 
 def test_roster_on_any_past_day_is_rebuilt_from_events(store):
     a = store.members.add(MemberInput("甲", "正式党员"), since="2024-01-10")
-    b = store.members.add(MemberInput("乙", "预备党员", joined_party="2025-03-01"), since="2025-03-01")
+    b = store.members.add(
+        MemberInput("乙", "预备党员", joined_party="2025-03-01"), since="2025-03-01"
+    )
     c = store.members.add(MemberInput("丙", "正式党员"))  # 建册前
     store.members.record_event(a.id, "转出", "2025-06-30", "调往外地")
     store.members.record_event(b.id, "预备转正", "2026-03-01")
@@ -82,7 +88,9 @@ def test_a_confirmation_before_joining_the_party_is_refused(store):
 
 
 def test_cancelling_a_mistaken_event_restores_the_roster(store):
-    member = store.members.add(MemberInput("乙", "预备党员", joined_party="2025-03-01"), since="2025-03-01")
+    member = store.members.add(
+        MemberInput("乙", "预备党员", joined_party="2025-03-01"), since="2025-03-01"
+    )
     confirm = store.members.record_event(member.id, "预备转正", "2026-03-01")
     leave = store.members.record_event(member.id, "转出", "2026-06-01")
     store.members.cancel_event(leave.id)
@@ -98,7 +106,9 @@ def test_cancelling_a_mistaken_event_restores_the_roster(store):
 def test_two_members_may_share_a_name_only_when_something_tells_them_apart(store):
     first = store.members.add(MemberInput("张伟", "正式党员", joined_party="2001-07-01"))
     second = store.members.add(MemberInput("张伟", "正式党员", joined_party="2016-07-01"))
-    third = store.members.add(MemberInput("张伟", "正式党员", joined_party="2016-07-01", note="销售部"))
+    third = store.members.add(
+        MemberInput("张伟", "正式党员", joined_party="2016-07-01", note="销售部")
+    )
     with pytest.raises(ValidationError, match="同名党员请填写不同的入党日期或备注"):
         store.members.add(MemberInput("张伟", "正式党员", joined_party="2001-07-01"))
     roster = store.members.roster()
@@ -142,7 +152,11 @@ def test_a_probationary_member_cannot_carry_a_confirmation_date(store):
 def test_edits_are_logged_field_by_field(store):
     member = store.members.add(ROSTER[4])
     store.members.update(member.id, replace(ROSTER[4], party_group="第一党小组", flags=("老党员",)))
-    fields = [(c.field, c.old, c.new) for c in store.changes() if c.field.startswith(f"member#{member.id}.")]
+    fields = [
+        (c.field, c.old, c.new)
+        for c in store.changes()
+        if c.field.startswith(f"member#{member.id}.")
+    ]
     assert (f"member#{member.id}.party_group", "第二党小组", "第一党小组") in fields
     assert (f"member#{member.id}.flags", "[]", '["老党员"]') in fields
     assert store.members.get(member.id).flags == ("老党员",)
@@ -160,7 +174,9 @@ def test_the_profile_counts_come_from_the_roster_when_one_is_kept(store, profile
     store.members.record_event(a.id, "转出", "2026-11-01")
     effective = profile_with_roster_counts(store, profile, date(2026, 12, 31))
     assessment = store.ensure_assessment("2026Q4")
-    flags = score(store.template_for(assessment), store.answers(assessment), effective.full_members).flags
+    flags = score(
+        store.template_for(assessment), store.answers(assessment), effective.full_members
+    ).flags
     assert "空壳党支部" in flags and "重点帮扶" in flags
 
 

@@ -6,13 +6,12 @@ import time
 from datetime import date
 
 import pytest
+from orglife_tools import csv_bytes, write_csv
 
 from dzdesk.cli import main
 from dzdesk.errors import ValidationError
 from dzdesk.orglife.models import MemberInput
 from dzdesk.store import Store
-
-from orglife_tools import csv_bytes, write_csv
 
 HEADER = ["序号", "姓名", "类别", "党小组", "入党日期", "转正日期", "职务"]
 ROWS = [
@@ -57,7 +56,9 @@ def test_roster_in_each_encoding_excel_saves(store, tmp_path, encoding):
 
 
 def test_columns_in_any_order_and_only_name_and_category_required(store, tmp_path):
-    path = write_csv(tmp_path / "r.csv", [["类别", "姓名"], ["预备党员", "周九"], ["正式党员", "吴十"], ["", ""]])
+    path = write_csv(
+        tmp_path / "r.csv", [["类别", "姓名"], ["预备党员", "周九"], ["正式党员", "吴十"], ["", ""]]
+    )
     store.members.apply_import(store.members.plan_import(path, since="2026-01-01"))
     assert [(m.name, m.category, m.events[0].date) for m in store.members.all()] == [
         ("周九", "预备党员", "2026-01-01"),
@@ -67,39 +68,61 @@ def test_columns_in_any_order_and_only_name_and_category_required(store, tmp_pat
 
 def test_a_tab_separated_utf16_file_as_excel_unicode_text(store, tmp_path):
     path = tmp_path / "r.txt"
-    path.write_bytes(b"\xff\xfe" + csv_bytes([["姓名", "类别"], ["张三", "正式党员"]], "utf-16-le", delimiter="\t"))
+    path.write_bytes(
+        b"\xff\xfe"
+        + csv_bytes([["姓名", "类别"], ["张三", "正式党员"]], "utf-16-le", delimiter="\t")
+    )
     assert [r.member.name for r in store.members.plan_import(path).adds] == ["张三"]
 
 
 def test_reimport_updates_what_changed_and_records_a_confirmation(store, tmp_path):
-    store.members.apply_import(store.members.plan_import(write_csv(tmp_path / "a.csv", [HEADER, *ROWS])))
-    changed = [HEADER, ["", "李四", "正式党员", "第二党小组", "2026-03-01", "2027-03-01", ""], ["", "张三", "正式党员", "", "", "", "书记"]]
+    store.members.apply_import(
+        store.members.plan_import(write_csv(tmp_path / "a.csv", [HEADER, *ROWS]))
+    )
+    changed = [
+        HEADER,
+        ["", "李四", "正式党员", "第二党小组", "2026-03-01", "2027-03-01", ""],
+        ["", "张三", "正式党员", "", "", "", "书记"],
+    ]
     plan = store.members.plan_import(write_csv(tmp_path / "b.csv", changed))
     assert plan.adds == () and plan.unchanged == 1  # 张三: blank cells never clear anything
     (update,) = plan.updates
     assert {(c.label, c.old, c.new) for c in update.changes} == {
-        ("类别", "预备党员", "正式党员"), ("党小组", "第一党小组", "第二党小组"), ("转正日期", "", "2027-03-01")
+        ("类别", "预备党员", "正式党员"),
+        ("党小组", "第一党小组", "第二党小组"),
+        ("转正日期", "", "2027-03-01"),
     }
     assert update.confirm_on == "2027-03-01"
     assert set(plan.not_in_file) == {"王五", "张伟（2001-07-01入党）", "张伟（2016-07-01入党）"}
     store.members.apply_import(plan)
     li = store.members.roster().find("李四", date(2027, 6, 1))
     assert [e.kind for e in li.events] == ["转入", "预备转正"]
-    assert store.members.roster().counts(date(2026, 12, 31)).probationary == 1  # still 预备 before 转正
+    assert (
+        store.members.roster().counts(date(2026, 12, 31)).probationary == 1
+    )  # still 预备 before 转正
     assert store.members.roster().counts(date(2027, 3, 1)).probationary == 0
 
 
 def test_a_row_that_could_be_either_namesake_stops_the_import(store, tmp_path):
-    store.members.apply_import(store.members.plan_import(write_csv(tmp_path / "a.csv", [HEADER, *ROWS])))
+    store.members.apply_import(
+        store.members.plan_import(write_csv(tmp_path / "a.csv", [HEADER, *ROWS]))
+    )
     before = db_state(store)
-    path = write_csv(tmp_path / "b.csv", [["姓名", "类别", "党小组"], ["张伟", "正式党员", "第三党小组"]])
+    path = write_csv(
+        tmp_path / "b.csv", [["姓名", "类别", "党小组"], ["张伟", "正式党员", "第三党小组"]]
+    )
     with pytest.raises(ValidationError, match="第 2 行“张伟”可能是名册中 2 名同名党员中的任何一名"):
         store.members.plan_import(path)
     assert db_state(store) == before
 
 
 def test_duplicate_rows_that_nothing_tells_apart_are_named(store, tmp_path):
-    rows = [HEADER, ROWS[0], ["", "张伟", "正式党员", "", "", "", ""], ["", "张伟", "正式党员", "", "", "", ""]]
+    rows = [
+        HEADER,
+        ROWS[0],
+        ["", "张伟", "正式党员", "", "", "", ""],
+        ["", "张伟", "正式党员", "", "", "", ""],
+    ]
     with pytest.raises(ValidationError, match="第 4 行与第 3 行都是“张伟”"):
         store.members.plan_import(write_csv(tmp_path / "dup.csv", rows))
     assert store.members.all() == []
@@ -107,7 +130,11 @@ def test_duplicate_rows_that_nothing_tells_apart_are_named(store, tmp_path):
 
 def test_a_same_name_newcomer_with_another_joining_date_is_added_beside_the_first(store, tmp_path):
     store.members.add(MemberInput("张伟", "正式党员", joined_party="2001-07-01"))
-    plan = store.members.plan_import(write_csv(tmp_path / "r.csv", [["姓名", "类别", "入党日期"], ["张伟", "正式党员", "2019-07-01"]]))
+    plan = store.members.plan_import(
+        write_csv(
+            tmp_path / "r.csv", [["姓名", "类别", "入党日期"], ["张伟", "正式党员", "2019-07-01"]]
+        )
+    )
     assert len(plan.adds) == 1 and "将作为另一名党员新增" in plan.notices[0]
     store.members.apply_import(plan)
     assert [m.joined_party for m in store.members.all()] == ["2001-07-01", "2019-07-01"]
@@ -119,11 +146,17 @@ def test_a_same_name_newcomer_with_another_joining_date_is_added_beside_the_firs
         ([["姓名", "党小组"], ["张三", "一组"]], "第 1 行（表头）缺少“类别”列"),
         ([["姓名", "类别", "姓名"], ["张三", "正式党员", "张三"]], "“姓名”出现了两次"),
         ([["姓名", "类别"], ["张三", "正式党员"], ["李四", "群众"]], "第 3 行：类别“群众”无效"),
-        ([["姓名", "类别", "入党日期"], ["张三", "正式党员", "2001-02-30"]], "第 2 行：入党日期“2001-02-30”不是有效日期"),
+        (
+            [["姓名", "类别", "入党日期"], ["张三", "正式党员", "2001-02-30"]],
+            "第 2 行：入党日期“2001-02-30”不是有效日期",
+        ),
         ([["姓名", "类别", "职务"], ["张三", "正式党员", "组长"]], "第 2 行：职务“组长”无效"),
         ([["姓名", "类别"], ["张\x07三", "正式党员"]], "第 2 行：“姓名”含有控制字符"),
         ([["姓名", "类别"], ["张\u200b三", "正式党员"]], "第 2 行：“姓名”含有控制字符或不可见字符"),
-        ([["姓名", "类别", "转正日期"], ["周九", "预备党员", "2026-01-01"]], "第 2 行：周九 是预备党员"),
+        (
+            [["姓名", "类别", "转正日期"], ["周九", "预备党员", "2026-01-01"]],
+            "第 2 行：周九 是预备党员",
+        ),
         ([["姓名", "类别"], ["", "正式党员"]], "第 2 行：请填写“姓名”"),
         ([["姓名", "类别"], ["张" * 60, "正式党员"]], "第 2 行：“姓名”过长"),
     ],
@@ -161,7 +194,9 @@ def test_files_that_are_not_csv_rosters(store, tmp_path, data, message):
 
 
 def test_a_hundred_thousand_rows_import_in_one_transaction(store, tmp_path):
-    rows = [["姓名", "类别", "党小组"]] + [[f"党员{i:06d}", "正式党员", f"第{i % 50}党小组"] for i in range(100_000)]
+    rows = [["姓名", "类别", "党小组"]] + [
+        [f"党员{i:06d}", "正式党员", f"第{i % 50}党小组"] for i in range(100_000)
+    ]
     path = write_csv(tmp_path / "big.csv", rows)
     started = time.perf_counter()
     plan = store.members.plan_import(path)
@@ -180,7 +215,9 @@ def test_one_row_more_than_the_limit_is_refused(store, tmp_path):
 
 
 def test_a_roster_changed_after_the_preview_is_not_applied(store, tmp_path):
-    plan = store.members.plan_import(write_csv(tmp_path / "r.csv", [["姓名", "类别"], ["张三", "正式党员"]]))
+    plan = store.members.plan_import(
+        write_csv(tmp_path / "r.csv", [["姓名", "类别"], ["张三", "正式党员"]])
+    )
     store.members.add(MemberInput("张三", "正式党员"))  # another window added him meanwhile
     with pytest.raises(ValidationError, match="预览之后有改动"):
         store.members.apply_import(plan)
@@ -194,7 +231,12 @@ def test_cli_shows_the_preview_and_imports_only_when_confirmed(store, tmp_path, 
     home = str(store.paths.data_dir)
     path = write_csv(tmp_path / "名册.csv", [HEADER, *ROWS], "gbk")
     code, out, err = run(capsys, "members", "import", str(path), "--home", home)
-    assert code == 1 and "将新增 5 名党员" in out and "第 4 行　王五　正式党员" in out and "加 --yes" in err
+    assert (
+        code == 1
+        and "将新增 5 名党员" in out
+        and "第 4 行　王五　正式党员" in out
+        and "加 --yes" in err
+    )
     assert "GBK" in out and "已忽略的列：序号" in out
     assert store.members.all() == []
     code, out, _ = run(capsys, "members", "import", str(path), "--dry-run", "--home", home)
@@ -206,8 +248,12 @@ def test_cli_shows_the_preview_and_imports_only_when_confirmed(store, tmp_path, 
 
 
 def test_cli_bad_row_is_one_line_and_exit_1(store, tmp_path, capsys):
-    path = write_csv(tmp_path / "bad.csv", [["姓名", "类别"], ["张三", "正式党员"], ["李四", "群众"]])
-    code, out, err = run(capsys, "members", "import", str(path), "--yes", "--home", str(store.paths.data_dir))
+    path = write_csv(
+        tmp_path / "bad.csv", [["姓名", "类别"], ["张三", "正式党员"], ["李四", "群众"]]
+    )
+    code, out, err = run(
+        capsys, "members", "import", str(path), "--yes", "--home", str(store.paths.data_dir)
+    )
     assert code == 1 and out == ""
     assert err.startswith("错误：第 3 行：类别“群众”无效") and err.count("\n") == 1
     assert store.members.all() == []
@@ -219,11 +265,26 @@ def test_cli_list_at_a_past_date_and_all(store, capsys):
     store.members.add(MemberInput("乙", "预备党员", joined_party="2025-01-01"), since="2025-01-01")
     store.members.record_event(a.id, "转出", "2025-06-01")
     code, out, _ = run(capsys, "members", "list", "--at", "2025-03-01", "--home", home)
-    assert code == 0 and "甲" in out and "乙" in out and "在册 2 名：正式党员 1 名，预备党员 1 名" in out
+    assert (
+        code == 0
+        and "甲" in out
+        and "乙" in out
+        and "在册 2 名：正式党员 1 名，预备党员 1 名" in out
+    )
     code, out, _ = run(capsys, "members", "list", "--at", "2025-06-01", "--home", home)
     assert "甲" not in out and "在册 1 名" in out
     code, out, _ = run(capsys, "members", "list", "--all", "--at", "2025-07-01", "--home", home)
     assert "转出 2025-06-01" in out and "在册" in out
-    code, out, _ = run(capsys, "members", "event", "乙", "--kind", "预备转正", "--date", "2026-01-01", "--home", home)
+    code, out, _ = run(
+        capsys,
+        "members",
+        "event",
+        "乙",
+        "--kind",
+        "预备转正",
+        "--date",
+        "2026-01-01",
+        "--home",
+        home,
+    )
     assert code == 0 and "乙 预备转正 2026-01-01" in out
-

@@ -68,7 +68,7 @@ class TypeCheck:
     reason: str  # why it does not apply, or how it is counted without a roster
     requirements: tuple[Requirement, ...]
     meetings: tuple[MeetingRate, ...]  # this type's records dated inside the period
-    hours: float | None = None  # 学时 over the period's records (types that keep hours)
+    hours: float | None = None  # 学时 of the records the requirements count (types that keep hours)
 
     @property
     def name(self) -> str:
@@ -309,8 +309,9 @@ def check_meetings(
                     )
         records = tuple(_rate(m) for m in inside if m.type == kind.name)
         hours = None
-        if kind.hours:
-            hours = sum(m.hours or 0.0 for m in inside if m.type == kind.name)
+        if kind.hours:  # over what the requirements count: a yearly training's hours are the year's so far
+            since = min((r.interval.start for r in requirements), default=first).isoformat()
+            hours = sum(m.hours or 0.0 for m in mine if m.date >= since)
         checks.append(TypeCheck(kind, applies, reason, tuple(requirements), records, hours))
     return MeetingCheck(
         period=period.code,

@@ -238,10 +238,8 @@ class MeetingRepository:
         store = self._store
         with store._write():
             meeting = self.get(meeting_id, include_removed=True)
-            store.db.execute(
-                "UPDATE meetings SET removed = ?, updated_at = ? WHERE id = ?",
-                [int(removed), now_iso(), meeting_id],
-            )
+            # updated_at stays: it dates the record's content (and its minutes PDF)
+            store.db.execute("UPDATE meetings SET removed = ? WHERE id = ?", [int(removed), meeting_id])
             self._log(
                 meeting_id,
                 "remove" if removed else "restore",
