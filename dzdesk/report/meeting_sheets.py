@@ -137,7 +137,16 @@ def _signatures(typo: Typography, *labels: str) -> Flowable:
         row += [typo.para(f"{label}：", "cell"), ""]
         widths += [38 * mm, line]
     table = Table([row], colWidths=widths, rowHeights=[12 * mm], hAlign="LEFT")
-    commands = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+    commands = [
+        (
+            "FONTNAME",
+            (0, 0),
+            (-1, -1),
+            typo.names["fangsong"],
+        ),  # else the empty cells select Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]
     commands += [
         ("LINEBELOW", (i, 0), (i, 0), 0.6, colors.black)
         for i, cell in enumerate(row)
