@@ -44,7 +44,7 @@ from dzdesk.orglife.validation import clean_meeting, require_reasons
 
 from .appearance import style_widgets
 from .evidence_panel import file_filter
-from .i18n import tr
+from .i18n import language, tr
 from .member_dialog import DateField, Submit, SubmitDialog
 from .orglife_models import AttendanceModel, AttendanceRow
 from .widgets.screen import fit_to_screen, scrolling
@@ -74,6 +74,20 @@ class StatusDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]
 
 
+def rule_text(kind: MeetingType) -> str:
+    """每月至少1次 / 每年每名党员至少1次, in the GUI's language."""
+    frequency = {
+        "month": tr("每月"),
+        "quarter": tr("每季度"),
+        "half": tr("每半年"),
+        "year": tr("每年"),
+    }[kind.frequency]
+    who = {"group": tr("每个党小组"), "member": tr("每名党员"), "secretary": tr("书记本人")}.get(
+        kind.scope, ""
+    )
+    return tr("{0}{1}至少{2}次").format(frequency, who, kind.min)
+
+
 def _names(roster: Roster, day: date) -> list[str]:
     return [roster.label(m) for m in roster.at(day)]
 
@@ -95,7 +109,9 @@ class MeetingDialog(SubmitDialog):
         self.setWindowTitle(tr("编辑会议记录") if meeting else tr("新增会议记录"))
         self.model = AttendanceModel(self)
         self._statuses: dict[int, tuple[str, str]] = {}
-        self._statuses_named: bool | None = None  # whether the remembered ticks mean 参加 (named types)
+        self._statuses_named: bool | None = (
+            None  # whether the remembered ticks mean 参加 (named types)
+        )
         if meeting:
             self._statuses = {a.member_id: (a.status, a.reason) for a in meeting.attendance}
             self._statuses_named = policy.type(meeting.type).attendees == "named"
@@ -242,7 +258,9 @@ class MeetingDialog(SubmitDialog):
         self.group_label.setVisible(uses_group)
         self.hours.setVisible(kind.hours)
         self.hours_label.setVisible(kind.hours)
-        self.rule.setText(kind.rule_text + (f"；{kind.note}" if kind.note else ""))
+        self.rule.setText(
+            rule_text(kind) + (f"；{kind.note}" if kind.note and language() == "zh_CN" else "")
+        )
         self._rebuild()
 
     def _remember(self) -> None:

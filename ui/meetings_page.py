@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dzdesk.orglife.check import MeetingCheck, check_meetings, period_start, window
+from dzdesk.orglife.check import MeetingCheck, TypeCheck, check_meetings, period_start, window
 from dzdesk.orglife.models import Meeting, percent
 from dzdesk.orglife.policy import MeetingPolicy
 from dzdesk.orglife.roster import Roster
@@ -37,7 +37,7 @@ from dzdesk.periods import parse_period
 from dzdesk.progress import Progress
 
 from .appearance import style_widgets
-from .i18n import tr
+from .i18n import language, tr
 from .meeting_dialog import MeetingDialog, MeetingEdit, SheetDialog
 from .operations import Operations, error_text
 from .orglife_models import MeetingTableModel
@@ -81,11 +81,18 @@ def load_meetings(store: Store, period: str, today: date) -> MeetingsView:
     )
 
 
+def strip_item(t: TypeCheck) -> str:
+    """One type in the strip: 主题党日 2/3, 谈心谈话 12/15人, 组织生活会 本年0/1, 党课 0/1 逾期."""
+    span = {"year": tr("本年"), "half": tr("本半年"), "quarter": tr("本季")}.get(t.pending_span, "")
+    counts = (tr("{0}/{1}人") if t.per_member else "{0}/{1}").format(t.met, t.required)
+    return f"{tr(t.name)} {span}{counts}" + (tr(" 逾期") if t.overdue else "")
+
+
 def strip_html(check: MeetingCheck) -> str:
-    """主题党日 2/3 · 支部党员大会 1/1 · 党课 0/1 逾期, the overdue ones in red."""
+    """The per-type due/held strip, the overdue ones in red."""
     parts = []
     for t in check.applicable:
-        text = escape(t.strip_text)
+        text = escape(strip_item(t))
         parts.append(
             f'<span style="color:{OVERDUE_COLOUR}; font-weight:bold">{text}</span>'
             if t.overdue
@@ -216,7 +223,9 @@ class MeetingsPage(QWidget):
     def show_view(self, view: MeetingsView) -> None:
         keep = self.selected().id if self.selected() else None
         self.view = view
-        self.title.setText(tr("组织生活 · {0}").format(view.label))
+        self.title.setText(
+            tr("组织生活 · {0}").format(view.label if language() == "zh_CN" else view.period)
+        )
         self.strip.setText(strip_html(view.check))
         check = view.check
         if check.expected:

@@ -120,11 +120,16 @@ class TypeCheck:
         return any(r.unit for r in self.requirements) and self.type.scope == "member"
 
     @property
+    def pending_span(self) -> str:
+        """The frequency ("year", "half", "quarter") whose interval runs past the period with
+        nothing overdue or due inside it (a yearly type in the first quarters), else ""."""
+        states = {r.state for r in self.requirements}
+        return self.type.frequency if PENDING in states and states <= {PENDING, MET} else ""
+
+    @property
     def strip_text(self) -> str:
         """主题党日 2/3 · 谈心谈话 12/15人 · 党课 0/1 逾期 · 组织生活会 本年0/1."""
-        pending = self.requirements and all(r.state in (PENDING, MET) for r in self.requirements)
-        span = {"year": "本年", "half": "本半年", "quarter": "本季"}.get(self.type.frequency, "")
-        prefix = span if pending and any(r.state == PENDING for r in self.requirements) else ""
+        prefix = {"year": "本年", "half": "本半年", "quarter": "本季"}.get(self.pending_span, "")
         text = f"{self.name} {prefix}{self.met}/{self.required}{'人' if self.per_member else ''}"
         return text + (" 逾期" if self.overdue else "")
 
@@ -309,7 +314,9 @@ def check_meetings(
                     )
         records = tuple(_rate(m) for m in inside if m.type == kind.name)
         hours = None
-        if kind.hours:  # over what the requirements count: a yearly training's hours are the year's so far
+        if (
+            kind.hours
+        ):  # over what the requirements count: a yearly training's hours are the year's so far
             since = min((r.interval.start for r in requirements), default=first).isoformat()
             hours = sum(m.hours or 0.0 for m in mine if m.date >= since)
         checks.append(TypeCheck(kind, applies, reason, tuple(requirements), records, hours))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dzdesk.orglife.models import MemberInput
 from dzdesk.orglife.summary import meeting_summary
@@ -369,3 +369,59 @@ def test_pages_reach_the_store_only_through_the_operations_thread(qtbot, branch)
     meetings.dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: meetings.model.rowCount() == 2, timeout=10_000)
     ops.shutdown()
+
+
+def _texts(root) -> list[str]:
+    """Every text a person reads in ``root``: labels, buttons, group titles, placeholders, headers, combo items."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTableView,
+    )
+
+    texts = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if isinstance(w, QLabel | QAbstractButton):
+            texts.append(w.text())
+        elif isinstance(w, QGroupBox):
+            texts.append(w.title())
+        elif isinstance(w, QLineEdit | QPlainTextEdit):
+            texts.append(w.placeholderText())
+        elif isinstance(w, QComboBox):
+            texts += [w.itemText(i) for i in range(w.count())]
+        elif isinstance(w, QTableView) and w.model() is not None:
+            model = w.model()
+            texts += [
+                str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                for c in range(model.columnCount())
+            ]
+    texts.append(root.windowTitle())
+    return texts
+
+
+def test_english_mode_shows_no_chinese_but_data(qtbot, store):
+    import re
+
+    from ui import i18n
+
+    i18n.set_language("en")
+    try:
+        pages = [meetings_page(qtbot, store), members_page(qtbot, store)]
+        pages[0].add_button.click()
+        pages[1].add_button.click()
+        pages[0].print_sheet()
+        shown = [t for p in pages for t in _texts(p)]
+        shown += _texts(pages[0].dialog) + _texts(pages[1].dialog)
+        meeting_dialog = MeetingsPage(Operations(store, SyncExecutor()), "2026Q4", TODAY)
+        qtbot.addWidget(meeting_dialog)
+        meeting_dialog.reload()
+        meeting_dialog.add_meeting()
+        shown += _texts(meeting_dialog.dialog)
+        assert len([t for t in shown if t.strip()]) > 80
+        assert [t for t in shown if re.search(r"[\u4e00-\u9fff]", t)] == []
+    finally:
+        i18n.set_language("zh_CN")
