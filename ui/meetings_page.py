@@ -159,7 +159,8 @@ class MeetingsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # sized once per load by _fit_columns: ResizeToContents re-measures every cell on each layout
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_meeting())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
@@ -236,10 +237,25 @@ class MeetingsPage(QWidget):
             text = tr("本期参与率：—（没有出席记录）")
         self.participation.setText(text)
         self.model.set_rows(view.meetings)
+        self._fit_columns()
         self.empty.setVisible(not view.meetings)
         if keep is not None:
             self.select(keep)
         self._update_buttons()
+
+    def _fit_columns(self, sample: int = 60) -> None:
+        """Each column as wide as its header and its widest cell among the first ``sample`` rows."""
+        metrics = self.table.fontMetrics()
+        model = self.model
+        for column in range(model.columnCount()):
+            if column == 3:
+                continue  # the topic stretches
+            texts = [str(model.headerData(column, Qt.Orientation.Horizontal) or "")]
+            texts += [
+                str(model.index(r, column).data() or "")
+                for r in range(min(sample, model.rowCount()))
+            ]
+            self.table.setColumnWidth(column, max(metrics.horizontalAdvance(t) for t in texts) + 18)
 
     def select(self, meeting_id: int) -> None:
         for row, meeting in enumerate(self.model.rows()):

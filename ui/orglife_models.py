@@ -139,11 +139,26 @@ class MeetingTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Meeting] = []
+        self._display: list[tuple[str, ...]] = []
 
     def set_rows(self, rows: Sequence[Meeting]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._display = [self._values(m) for m in self._rows]  # once, not per paint
         self.endResetModel()
+
+    @staticmethod
+    def _values(m: Meeting) -> tuple[str, ...]:
+        return (
+            str(m.id),
+            m.date,
+            f"{m.type}（{m.party_group}）" if m.party_group else m.type,
+            m.topic,
+            m.host,
+            f"{m.attended}/{m.expected}" if m.expected else "—",
+            percent(m.participation),
+            str(len(m.attachments)) if m.attachments else "",
+        )
 
     def row(self, index: int) -> Meeting:
         return self._rows[index]
@@ -168,17 +183,7 @@ class MeetingTableModel(QAbstractTableModel):
         m = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                str(m.id),
-                m.date,
-                f"{m.type}（{m.party_group}）" if m.party_group else m.type,
-                m.topic,
-                m.host,
-                f"{m.attended}/{m.expected}" if m.expected else "—",
-                percent(m.participation),
-                str(len(m.attachments)) if m.attachments else "",
-            )
-            return values[column]
+            return self._display[index.row()][column]
         if role == ROW_ROLE:
             return m
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 5, 6, 7):

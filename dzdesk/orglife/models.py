@@ -8,6 +8,7 @@ empty string as a 转入 date means "on the roster since before records were kep
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 FULL = "正式党员"
 PROBATIONARY = "预备党员"
@@ -133,8 +134,8 @@ class Meeting:
     def expected(self) -> int:
         return len(self.attendance)
 
-    @property
-    def attended(self) -> int:
+    @cached_property
+    def attended(self) -> int:  # counted once: tables and checks ask for it often
         return sum(1 for a in self.attendance if a.status == PRESENT)
 
     @property

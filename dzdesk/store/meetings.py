@@ -97,14 +97,20 @@ class MeetingRepository:
         rows = list(db.query(f"SELECT * FROM meetings g WHERE {where} ORDER BY g.date, g.id", args))
         if not rows:
             return []
+        # names from the (small) members table rather than a join, and no ORDER BY: years of
+        # attendance load several times faster this way
+        names = dict(db.execute("SELECT id, name FROM members").fetchall())
         attendance: dict[int, list[Attendance]] = defaultdict(list)
-        for r in db.execute(
-            f"""SELECT a.meeting_id, a.member_id, m.name, a.status, a.reason
-                FROM meeting_attendance a JOIN meetings g ON g.id = a.meeting_id JOIN members m ON m.id = a.member_id
-                WHERE {where} ORDER BY a.meeting_id, a.member_id""",
+        for meeting_id, member_id, status, reason in db.execute(
+            f"""SELECT a.meeting_id, a.member_id, a.status, a.reason
+                FROM meeting_attendance a JOIN meetings g ON g.id = a.meeting_id WHERE {where}""",
             args,
         ).fetchall():
-            attendance[r[0]].append(Attendance(r[1], r[2], r[3], r[4]))
+            attendance[meeting_id].append(Attendance(member_id, names[member_id], status, reason))
+        for entries in attendance.values():
+            entries.sort(
+                key=lambda a: a.member_id
+            )  # already so in practice: nearly free, and certain
         files: dict[int, list[MeetingAttachment]] = defaultdict(list)
         for r in db.query(
             f"""SELECT t.* FROM meeting_attachments t JOIN meetings g ON g.id = t.meeting_id
@@ -239,7 +245,9 @@ class MeetingRepository:
         with store._write():
             meeting = self.get(meeting_id, include_removed=True)
             # updated_at stays: it dates the record's content (and its minutes PDF)
-            store.db.execute("UPDATE meetings SET removed = ? WHERE id = ?", [int(removed), meeting_id])
+            store.db.execute(
+                "UPDATE meetings SET removed = ? WHERE id = ?", [int(removed), meeting_id]
+            )
             self._log(
                 meeting_id,
                 "remove" if removed else "restore",
