@@ -263,7 +263,7 @@ def test_a_meeting_becomes_task_evidence_once(branch, tmp_path):
     branch.ensure_assessment("2026Q4")
     first = attach_meeting_as_evidence(branch, "2026Q4", "13", meeting.id)
     again = attach_meeting_as_evidence(branch, "2026Q4", "13", meeting.id)
-    assert [e.original_name for e in first] == ["2026-10-20 主题党日会议记录.pdf", "照片.jpg"]
+    assert [e.original_name for e in first] == ["2026-10-20 主题党日活动记录.pdf", "照片.jpg"]
     assert [e.id for e in again] == [e.id for e in first]
     assert [e.caption for e in first] == ["主题党日（2026-10-20）志愿服务", "服务现场"]
     assert len(branch.evidence(branch.require("2026Q4"), "13")) == 2

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dzdesk.orglife.check import MeetingCheck, TypeCheck, check_meetings, period_start, window
-from dzdesk.orglife.models import Meeting, percent
+from dzdesk.orglife.models import Meeting, minutes_title, percent
 from dzdesk.orglife.policy import MeetingPolicy
 from dzdesk.orglife.roster import Roster
 from dzdesk.periods import parse_period
@@ -383,7 +383,7 @@ class MeetingsPage(QWidget):
         meeting = self.selected()
         if meeting is None:
             return
-        path = self._save_path(f"{meeting.date} {meeting.type}会议记录.pdf")
+        path = self._save_path(f"{meeting.date} {minutes_title(meeting.type)}.pdf")
         if path is None:
             return
         from dzdesk.orglife.printing import write_minutes

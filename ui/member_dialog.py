@@ -132,6 +132,7 @@ class MemberDialog(SubmitDialog):
         groups: list[str],
         member: Member | None = None,
         parent: QWidget | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__(submit, parent)
         self.member = member
@@ -166,7 +167,7 @@ class MemberDialog(SubmitDialog):
         form.addRow(tr("标记"), _row(list(self.flags.values())[:3]))
         form.addRow("", _row(list(self.flags.values())[3:]))
         form.addRow(tr("备注"), self.note)
-        self.since = DateField("", optional=False)
+        self.since = DateField((today or date.today()).isoformat(), optional=False)
         self.before_records = QCheckBox(tr("建册前已在册（不记转入日期）"))
         self.before_records.toggled.connect(lambda on: self.since.setEnabled(not on))
         if member is None:
@@ -224,6 +225,7 @@ class EventDialog(SubmitDialog):
         label: str,
         kinds: list[str],
         parent: QWidget | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__(submit, parent)
         self.member = member
@@ -233,7 +235,7 @@ class EventDialog(SubmitDialog):
         self.kind = QComboBox()
         self.kinds = kinds
         self.kind.addItems([tr(k) for k in kinds])
-        self.date = DateField("", optional=False)
+        self.date = DateField((today or date.today()).isoformat(), optional=False)
         self.note = QLineEdit()
         self.note.setMaxLength(200)
         self.note.setPlaceholderText(tr("例如：转往××党支部"))

@@ -282,7 +282,7 @@ class MembersPage(QWidget):
             member, since = value
             self._save(lambda store: store.members.add(member, since=since), done)
 
-        self._open(MemberDialog(submit, groups, None, self))
+        self._open(MemberDialog(submit, groups, None, self, self.today))
 
     def edit_member(self) -> None:
         row = self.selected()
@@ -293,7 +293,7 @@ class MembersPage(QWidget):
         def submit(value: tuple[MemberInput, str], done: Callable[[str | None], None]) -> None:
             self._save(lambda store: store.members.update(row.member.id, value[0]), done)
 
-        self._open(MemberDialog(submit, groups, row.member, self))
+        self._open(MemberDialog(submit, groups, row.member, self, self.today))
 
     def record_event(self) -> None:
         row = self.selected()
@@ -306,7 +306,7 @@ class MembersPage(QWidget):
                 lambda store: store.members.record_event(row.member.id, kind, day, note), done
             )
 
-        self._open(EventDialog(submit, row.member, row.label, self._kinds(row), self))
+        self._open(EventDialog(submit, row.member, row.label, self._kinds(row), self, self.today))
 
     def cancel_event(self) -> None:
         item = self.events.currentItem()

@@ -270,13 +270,11 @@ class AttendanceModel(QAbstractTableModel):
             return ("", row.label, row.group, tr(row.status), row.reason)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and row.status != PRESENT:
             return QBrush(QColor("#b00020"))
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and column == 4
-            and row.status == EXCUSED
-            and not row.reason
-        ):
-            return tr("请假须填写原因")
+        if column == 4 and row.status == EXCUSED and not row.reason:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr("请假须填写原因")
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor("#fde7e9"))  # the reason still to be given
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

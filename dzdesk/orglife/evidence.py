@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..models import Evidence
+from .models import minutes_title
 from .printing import minutes_bytes
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def attach_meeting_as_evidence(
     added: list[Evidence] = []
     with tempfile.TemporaryDirectory(prefix="dzdesk-meeting-") as tmp:
         folder = Path(tmp)
-        minutes = folder / _safe(f"{meeting.date} {meeting.type}会议记录.pdf")
+        minutes = folder / _safe(f"{meeting.date} {minutes_title(meeting.type)}.pdf")
         minutes.write_bytes(minutes_bytes(store, meeting))
         files = [(minutes, caption)]
         for i, attachment in enumerate(meeting.attachments):

@@ -171,6 +171,17 @@ class MeetingInput:
     attendance: tuple[AttendanceInput, ...] = ()
 
 
+def minutes_title(kind: str) -> str:
+    """支部党员大会会议记录, 支部委员会会议记录, 主题党日活动记录, 谈心谈话记录."""
+    if kind.endswith("会议"):
+        return f"{kind}记录"
+    if kind.endswith("会"):
+        return f"{kind}会议记录"
+    if kind.endswith("党日"):
+        return f"{kind}活动记录"
+    return f"{kind}记录"
+
+
 def percent(rate: float | None) -> str:
     """93.3% — or "—" when there is nothing to divide."""
     return "—" if rate is None else f"{rate * 100:.1f}%"

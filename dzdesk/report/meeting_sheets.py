@@ -27,12 +27,13 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ..atomic import ReplaceRefused, atomic_path, cannot_replace
 from ..errors import ValidationError
-from ..orglife.models import ABSENT, EXCUSED, PRESENT, Attendance, Meeting, percent
+from ..orglife.models import ABSENT, EXCUSED, PRESENT, Attendance, Meeting, minutes_title, percent
 from ..timeutil import chinese_date
 from .typography import BLOCK_WIDTH, OfficialDocTemplate, Typography, default_typography
 
-SIGN_ROW = 11 * mm  # room for a handwritten signature
+SIGN_ROW = 9 * mm  # room for a handwritten signature; a 15-member branch fits one page
 NUMERALS = "一二三四五六七八九十"
+TAIL_ROWS = 3  # sign-in rows kept on the page of the signatures
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,9 @@ def _facts(typo: Typography, pairs: Sequence[tuple[str, str]]) -> Table:
     return table
 
 
-def _signatures(typo: Typography, *labels: str) -> Flowable:
-    """Signature lines side by side (host, recorder), kept together on one page."""
+def _signatures(typo: Typography, *labels: str) -> list[Flowable]:
+    """Signature lines side by side (host, recorder); the caller keeps them with what precedes
+    (a KeepTogether inside a KeepTogether would make the outer one always break the page)."""
     gap = 10 * mm
     line = (BLOCK_WIDTH - gap * (len(labels) - 1)) / len(labels) - 38 * mm
     row: list[Any] = []
@@ -136,7 +138,7 @@ def _signatures(typo: Typography, *labels: str) -> Flowable:
             widths.append(gap)
         row += [typo.para(f"{label}：", "cell"), ""]
         widths += [38 * mm, line]
-    table = Table([row], colWidths=widths, rowHeights=[12 * mm], hAlign="LEFT")
+    table = Table([row], colWidths=widths, rowHeights=[10 * mm], hAlign="LEFT")
     commands = [
         (
             "FONTNAME",
@@ -153,7 +155,7 @@ def _signatures(typo: Typography, *labels: str) -> Flowable:
         if cell == "" and widths[i] == line
     ]
     table.setStyle(TableStyle(commands))
-    return KeepTogether([Spacer(1, 4 * mm), table])
+    return [Spacer(1, 2 * mm), table]
 
 
 def _doc(
@@ -200,25 +202,29 @@ def sign_in_sheet_pdf(
         rows = [[str(i), m.label, "", m.note] for i, m in enumerate(members, start=1)]
     align = ["center"] * len(header)
     story: list[Flowable] = [typo.para(title, "title"), _facts(typo, pairs)]
-    if rows:
-        story.append(_grid(typo, [header, *rows], widths, height=SIGN_ROW, align=align))
-    else:
-        story.append(typo.para("（名册中没有本次会议应到的党员，请在下表手写参加人员。）", "note"))
-        story.append(
-            _grid(
-                typo,
-                [header, *[[str(i), "", "", ""][: len(header)] for i in range(1, 11)]],
-                widths,
-                height=SIGN_ROW,
-            )
-        )
-    story.append(
-        typo.para(
-            "请本人签名；请假、缺席的党员由记录人在备注栏注明原因。签到表签字后可扫描或拍照，作为会议记录的附件。",
-            "note",
-        )
+    note = typo.para(
+        "请本人签名；请假、缺席者由记录人在备注栏注明原因。签字后可扫描作为会议记录的附件。",
+        "note",
     )
-    story.append(_signatures(typo, "主持人（签字）", "记录人（签字）"))
+    if not rows:
+        story.append(typo.para("（名册中没有本次会议应到的党员，请在下表手写参加人员。）", "note"))
+        rows = [[str(i), *[""] * (len(header) - 1)] for i in range(1, 11)]
+    # the last rows go with the note and the signatures, so those never stand alone on a page
+    head, tail = rows[:-TAIL_ROWS], rows[-TAIL_ROWS:]
+    if head:
+        first = _grid(typo, [header, *head], widths, height=SIGN_ROW, align=align)
+        first.spaceAfter = 0
+        story.append(first)
+    last = _grid(
+        typo,
+        [header, *tail] if not head else tail,
+        widths,
+        height=SIGN_ROW,
+        align=align,
+        header=not head,
+    )
+    last.spaceBefore = 0
+    story.append(KeepTogether([last, note, *_signatures(typo, "主持人（签字）", "记录人（签字）")]))
     buffer = io.BytesIO()
     _doc(buffer, typo, title, f"{branch}　{title}　{chinese_date(day)}", created).build(story)
     return buffer.getvalue()
@@ -236,7 +242,7 @@ def minutes_pdf(*, branch: str, meeting: Meeting, notes: dict[int, str] | None =
     """The 会议记录 of a recorded meeting; ``notes`` tells same-named members apart (member id → text)."""
     typo = default_typography()
     notes = notes or {}
-    title = f"{meeting.type}会议记录"
+    title = minutes_title(meeting.type)
     rate = percent(meeting.participation)
     pairs = [
         ("党支部", branch),
@@ -285,10 +291,11 @@ def minutes_pdf(*, branch: str, meeting: Meeting, notes: dict[int, str] | None =
     for n, (heading, lines) in enumerate(sections):
         story.append(typo.para(f"{NUMERALS[n]}、{heading}", "h1"))
         story.extend(typo.para(text, "body") for text in lines if text.strip())
+    signatures = _signatures(typo, "主持人（签字）", "记录人（签字）")
     if meeting.attendance:
         story.append(typo.para(f"{NUMERALS[len(sections)]}、出席情况", "h1"))
-        rows = [["序号", "姓名", "出席情况", "原因、备注"]]
-        rows += [
+        header = ["序号", "姓名", "出席情况", "原因、备注"]
+        rows = [
             [
                 str(i),
                 a.name,
@@ -297,15 +304,18 @@ def minutes_pdf(*, branch: str, meeting: Meeting, notes: dict[int, str] | None =
             ]
             for i, a in enumerate(meeting.attendance, 1)
         ]
-        story.append(
-            _grid(
-                typo,
-                rows,
-                [16 * mm, 40 * mm, 28 * mm, 72 * mm],
-                align=["center", "center", "center", "left"],
-            )
-        )
-    story.append(_signatures(typo, "主持人（签字）", "记录人（签字）"))
+        widths = [16 * mm, 40 * mm, 28 * mm, 72 * mm]
+        align = ["center", "center", "center", "left"]
+        head, tail = rows[:-TAIL_ROWS], rows[-TAIL_ROWS:]
+        if head:
+            first = _grid(typo, [header, *head], widths, align=align)
+            first.spaceAfter = 0
+            story.append(first)
+        last = _grid(typo, tail if head else [header, *tail], widths, align=align, header=not head)
+        last.spaceBefore = 0
+        story.append(KeepTogether([last, *signatures]))  # the signatures never stand alone
+    else:
+        story.append(KeepTogether([story.pop(), *signatures]))
     created = datetime.fromisoformat(meeting.updated_at) if meeting.updated_at else None
     buffer = io.BytesIO()
     _doc(
