@@ -376,6 +376,7 @@ def _texts(root) -> list[str]:
     from PySide6.QtWidgets import (
         QAbstractButton,
         QComboBox,
+        QDialogButtonBox,
         QGroupBox,
         QLabel,
         QLineEdit,
@@ -385,6 +386,8 @@ def _texts(root) -> list[str]:
 
     texts = []
     for w in [root, *root.findChildren(QWidget)]:
+        if isinstance(w.parentWidget(), QDialogButtonBox):
+            continue  # Qt's own 确定/取消 follow the Qt translation installed for the app, not tr()
         if isinstance(w, QLabel | QAbstractButton):
             texts.append(w.text())
         elif isinstance(w, QGroupBox):
