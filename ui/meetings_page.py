@@ -38,9 +38,10 @@ from dzdesk.progress import Progress
 
 from .appearance import style_widgets
 from .i18n import language, tr
-from .meeting_dialog import MeetingDialog, MeetingEdit, SheetDialog
+from .meeting_dialog import MeetingDialog, MeetingEdit
 from .operations import Operations, error_text
 from .orglife_models import MeetingTableModel
+from .sheet_dialog import SheetDialog
 
 if TYPE_CHECKING:
     from dzdesk.store import Store
