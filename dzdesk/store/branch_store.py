@@ -58,6 +58,11 @@ class Store(EvidenceMixin, SqliteStore):
         self._lock = threading.RLock()
         self._templates: dict[str, Template] = {}
         self.standards = Standards(self)
+        from .meetings import MeetingRepository  # record repositories, composed (not mixed in)
+        from .members import MemberRepository
+
+        self.members = MemberRepository(self)  # 党员名册
+        self.meetings = MeetingRepository(self)  # 组织生活台账
 
     @contextmanager
     def batch(self) -> Iterator[None]:
