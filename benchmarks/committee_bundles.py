@@ -1,9 +1,8 @@
 """The bundles the committee benchmarks import: one branch each, with its own data folder, key
 and ~1 MB evidence file, exported with the real ``dzdesk.bundle`` writer.
 
-To keep setup short, they are exported without the signed PDF report (a bundle without
-report.pdf is valid format version 1). Building 500 takes minutes: ``cached_bundles`` keeps
-them in a work folder for the next run.
+Each carries its signed PDF report, as every export does. Building 500 takes minutes:
+``cached_bundles`` keeps them in a work folder for the next run.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dzdesk.bundle import export_bundle, writer  # noqa: E402
+from dzdesk.bundle import export_bundle  # noqa: E402
 from dzdesk.identity import create_identity  # noqa: E402
 from dzdesk.models import BranchProfile  # noqa: E402
 from dzdesk.paths import resolve_paths  # noqa: E402
@@ -28,11 +27,6 @@ def make_bundles(root: Path, count: int, size: int) -> list[Path]:
     keys = builtin_template().task_keys
     out = root / "usb"
     out.mkdir()
-    # benchmark shortcut (see the module docstring): no signed PDF report in these bundles
-    if hasattr(writer, "_report_available"):
-        writer._report_available = lambda: False
-    else:
-        writer._write_report = lambda *a, **k: None
     files = []
     for i in range(count):
         paths = resolve_paths(root / "branches" / f"b{i}")

@@ -86,6 +86,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         assessment = store.require(period)
         result = store.score(period)
         check = store.finalize_check(period)
+        template = store.template_for(assessment)
+        standard = store.standards.current()
+        deadline = standard.deadline(period) if standard else ""
         if args.json:
             print(json.dumps({
                 "period": period, "revision": assessment.revision, "status": assessment.status,
@@ -93,10 +96,15 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "grade": result.grade, "reasons": list(result.reasons), "flags": list(result.flags),
                 "blockers": [f.message for f in check.blockers], "warnings": [f.message for f in check.warnings],
                 "snapshot_digest": assessment.snapshot_digest,
+                "template": {"id": template.id, "version": template.version, "title": template.title},
+                "deadline": deadline,
             }, ensure_ascii=False, indent=2))
             return 0
         state = "已定稿" if assessment.is_finalized else "草稿"
         print(f"期间：{period}（第{assessment.revision}版，{state}）")
+        print(f"检查清单：{template.title}（{template.id} {template.version}）")
+        if deadline:
+            print(f"上级党委要求 {deadline} 前报送")
         print(f"进度：已填写 {result.answered}/{result.task_count} 项")
         counts = "，".join(f"{label} {result.counts[s]}" for s, label in STATUS_LABELS.items())
         print(f"状态：{counts}，未填 {result.counts['unanswered']}")

@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     imp.set_defaults(handler=cmd_import)
     show = sub.add_parser("show", parents=[common], help="显示当前的分类定级标准")
     show.set_defaults(handler=cmd_show)
+    sw = sub.add_parser("switch", parents=[common], help="让尚未定稿的期间改用上级党委下发的检查清单")
+    sw.add_argument("--period", required=True)
+    sw.set_defaults(handler=cmd_switch)
 
 
 def _sha256(path: Path) -> str:
@@ -40,6 +43,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         before = store.standards.current()
         standard = store.standards.record(verified, _sha256(args.file), accept_new_key=args.accept_new_key)
         choice = store.standards.choose_template(kind)
+        drafts = [a.period for a in _latest(store) if not a.is_finalized
+                  and store.template_for(a).hash != choice.template.hash]
     print(f"已导入分类定级标准：{shown(standard.title)}（{shown(standard.committee)}，第 {standard.serial} 号）")
     if before is None:
         print(f"已固定上级党委的签名密钥，指纹：{standard.fingerprint}")
@@ -48,6 +53,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"上级党委签名密钥已更换：原指纹 {before.fingerprint}")
         print(f"　　　　　　　　　　　新指纹 {standard.fingerprint}")
     _print_choice(kind, choice)
+    for draft in drafts:
+        print(f"尚未定稿的 {draft} 仍按原清单填报；如需改用新清单，运行 dzdesk profile switch --period {draft}"
+              "（相同编号任务的填报内容保留）。")
     if standard.encryption_key is None:
         print("该标准未附上级党委的加密公钥：导出的上报文件仍只签名、不加密。")
     else:
@@ -83,4 +91,21 @@ def cmd_show(args: argparse.Namespace) -> int:
     if standard.deadlines:
         print("报送截止日期：" + "，".join(f"{p} {d}" for p, d in sorted(standard.deadlines.items())))
     print("上报文件：" + ("加密后报送（仅上级党委和本党支部可打开）" if standard.encryption_key else "只签名、不加密"))
+    return 0
+
+
+def _latest(store: Store) -> list:
+    return [a for p in store.periods() if (a := store.current(p)) is not None]
+
+
+def cmd_switch(args: argparse.Namespace) -> int:
+    from ..periods import parse_period
+    from ..store.standards import switch_draft
+
+    period = parse_period(args.period).code
+    with Store.open(getattr(args, "home", None)) as store:
+        choice = store.standards.choose_template(store.require_profile().kind)
+        kept, aside = switch_draft(store, period, choice.template)
+    print(f"{period} 已改用检查清单：{shown(choice.template.title)}（{choice.template.version}，{len(choice.template.tasks)} 项）。")
+    print(f"保留了 {kept} 项相同编号任务的填报内容" + (f"，{aside} 份不再对应任务的佐证材料已移出（可恢复）。" if aside else "。"))
     return 0

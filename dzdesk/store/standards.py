@@ -142,3 +142,28 @@ def _standard(row: dict[str, Any]) -> CommitteeStandard:
         encryption_key=row["encryption_key"], quota=QuotaRule(**json.loads(row["quota"])), kinds=kinds,
         deadlines=json.loads(row["deadlines"]), imported_at=row["imported_at"], read=bool(row["read"]),
     )
+
+
+def switch_draft(store: Store, period: str, template: Template) -> tuple[int, int]:
+    """Answer an open draft against ``template`` from now on: answers and evidence of tasks with the same
+    key stay; evidence of tasks the new checklist lacks is set aside (removed, restorable), answers of
+    such tasks stay in the store but no longer count. Returns (answers kept, evidence items set aside)."""
+    with store._lock:
+        assessment = store.editable(period)
+        old = store.template_for(assessment)
+        if old.hash == template.hash:
+            return len(store.answers(assessment)), 0
+        keep = set(template.task_keys)
+        with store._write():
+            store._remember_template(template)
+            store.db.execute(
+                "UPDATE assessments SET template_id = ?, template_version = ?, template_hash = ? WHERE id = ?",
+                [template.id, template.version, template.hash, assessment.id],
+            )
+            aside = [e for e in store.evidence(assessment) if e.task_key not in keep]
+            for item in aside:
+                store.db.execute("UPDATE evidence SET removed = 1 WHERE id = ?", [item.id])
+                store._log(assessment.id, item.task_key, "evidence.remove", item.original_name, item.sha256)
+            store._log(assessment.id, "", "assessment.template", f"{old.id} {old.version}", f"{template.id} {template.version}")
+        kept = sum(1 for key in store.answers(assessment) if key in keep)
+        return kept, len(aside)

@@ -300,3 +300,23 @@ def test_a_sealed_bundle_reads_only_with_the_committees_or_the_branchs_key(issue
     with CommitteeStore(resolve_paths(stranger)) as other:
         [outcome] = import_bundles(other, [bundle]).outcomes
     assert outcome.outcome == m.REJECTED and outcome.reason.startswith("此文件不是发给本党委的")
+
+
+def test_status_names_the_checklist_and_the_deadline_and_a_draft_can_switch(issued, tmp_path, capsys):
+    store = branch(tmp_path / "b", "某局机关党支部", "organ")
+    store.create_assessment("2027Q2")  # before the profile: attachment 2 (unconfirmed)
+    store.set_answer("2027Q2", "3", status="done", narrative="三会一课按时开展。")
+    store.set_answer("2027Q2", "19", status="done", narrative="不在新清单中的任务。")
+    home = str(store.paths.data_dir)
+    store.close()
+    assert main(["profile", "import", str(issued), "--home", home]) == 0
+    assert "dzdesk profile switch --period 2027Q2" in capsys.readouterr().out
+    assert main(["profile", "switch", "--period", "2027Q2", "--home", home]) == 0
+    assert "保留了 1 项相同编号任务" in capsys.readouterr().out  # task 3; task 19 is not in the new checklist
+    assert main(["status", "--period", "2027Q2", "--home", home, "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["template"]["id"] == "测试委员会-机关-2027" and status["tasks"] == 4 and status["answered"] == 1
+    assert status["deadline"] == "2027-08-10"
+    assert main(["status", "--period", "2027Q2", "--home", home]) == 0
+    out = capsys.readouterr().out
+    assert "检查清单：机关党支部重点任务（测试委员会）" in out and "上级党委要求 2027-08-10 前报送" in out
