@@ -93,8 +93,36 @@ def _write_private(path: Path, data: bytes) -> None:
     write_atomically(path, data, prefix=".tmp-", mode=0o600)
 
 
+@dataclass(frozen=True)
+class KeyFiles:
+    """Where one signing identity lives: a private key and its certificate in ``folder``.
+
+    The branch key is ``KeyFiles(paths.keys_dir)``; the committee's own key uses the same
+    machinery in its own folder (see dzdesk/committee/identity.py).
+    """
+
+    folder: Path
+    key_name: str = KEY_FILE
+    cert_name: str = CERT_FILE
+
+    @property
+    def key(self) -> Path:
+        return self.folder / self.key_name
+
+    @property
+    def cert(self) -> Path:
+        return self.folder / self.cert_name
+
+    def exist(self) -> bool:
+        return self.key.is_file() and self.cert.is_file()
+
+
+def branch_key_files(paths: AppPaths) -> KeyFiles:
+    return KeyFiles(paths.keys_dir)
+
+
 def has_identity(paths: AppPaths) -> bool:
-    return (paths.keys_dir / KEY_FILE).is_file() and (paths.keys_dir / CERT_FILE).is_file()
+    return branch_key_files(paths).exist()
 
 
 def _certificate(key: ec.EllipticCurvePrivateKey, branch_name: str, committee: str) -> x509.Certificate:
@@ -138,22 +166,35 @@ def create_identity(paths: AppPaths, branch_name: str, committee: str = "", pass
     """Create the branch key pair and certificate; refuses to overwrite an existing one."""
     if has_identity(paths):
         raise ValidationError("本机已有党支部签名密钥，不能重复创建。", "A branch signing key already exists.")
+    return new_identity(branch_key_files(paths), branch_name, committee, passphrase)
+
+
+def new_identity(files: KeyFiles, common_name: str, organization: str = "", passphrase: str | None = None) -> Identity:
+    """A new key pair and self-issued certificate saved in ``files`` (the caller checks none exists)."""
     key = ec.generate_private_key(ec.SECP256R1())
-    identity = Identity(key, _certificate(key, branch_name, committee))
-    _save(paths, identity, passphrase)
+    identity = Identity(key, _certificate(key, common_name, organization))
+    save_identity(files, identity, passphrase)
     return identity
 
 
 def _save(paths: AppPaths, identity: Identity, passphrase: str | None) -> None:
+    save_identity(branch_key_files(paths), identity, passphrase)
+
+
+def save_identity(files: KeyFiles, identity: Identity, passphrase: str | None) -> None:
     pem = identity.private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(passphrase)
     )
-    _write_private(paths.keys_dir / CERT_FILE, identity.certificate_pem)
-    _write_private(paths.keys_dir / KEY_FILE, pem)
+    _write_private(files.cert, identity.certificate_pem)
+    _write_private(files.key, pem)
 
 
 def key_is_encrypted(paths: AppPaths) -> bool:
-    return b"ENCRYPTED" in (paths.keys_dir / KEY_FILE).read_bytes()[:64]
+    return files_encrypted(branch_key_files(paths))
+
+
+def files_encrypted(files: KeyFiles) -> bool:
+    return b"ENCRYPTED" in files.key.read_bytes()[:64]
 
 
 def load_identity(paths: AppPaths, passphrase: str | None = None) -> Identity:
@@ -162,11 +203,14 @@ def load_identity(paths: AppPaths, passphrase: str | None = None) -> Identity:
             "本机还没有党支部签名密钥，请先完成首次设置（dzdesk init）或从备份恢复密钥。",
             "No branch signing key; run 'dzdesk init' or restore a key backup.",
         )
+    return read_identity(branch_key_files(paths), passphrase)
+
+
+def read_identity(files: KeyFiles, passphrase: str | None = None) -> Identity:
+    """The identity in ``files`` (which must exist), unlocked with ``passphrase``."""
     try:
-        key = serialization.load_pem_private_key(
-            (paths.keys_dir / KEY_FILE).read_bytes(), passphrase.encode("utf-8") if passphrase else None
-        )
-        cert = x509.load_pem_x509_certificate((paths.keys_dir / CERT_FILE).read_bytes())
+        key = serialization.load_pem_private_key(files.key.read_bytes(), passphrase.encode("utf-8") if passphrase else None)
+        cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
     except TypeError:
         raise ValidationError("签名密钥设有口令，请输入口令。", "The signing key needs its passphrase.") from None
     except ValueError:
@@ -178,9 +222,14 @@ def load_identity(paths: AppPaths, passphrase: str | None = None) -> Identity:
 
 def certificate_fingerprint(paths: AppPaths) -> str | None:
     """The public fingerprint without needing the passphrase, or None if no identity exists."""
-    if not has_identity(paths):
+    return files_fingerprint(branch_key_files(paths))
+
+
+def files_fingerprint(files: KeyFiles) -> str | None:
+    """The certificate's fingerprint in ``files``, or None if that identity does not exist."""
+    if not files.exist():
         return None
-    cert = x509.load_pem_x509_certificate((paths.keys_dir / CERT_FILE).read_bytes())
+    cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
     return fingerprint_of(public_key_der(cert))
 
 

@@ -1,4 +1,4 @@
-"""Committee commands: import bundles, roster, deadline, list, grade, key changes, summary."""
+"""Committee commands: import bundles, roster, deadline, list, grade, key changes, summary, the committee's own name and key."""
 
 from __future__ import annotations
 
@@ -65,6 +65,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         k = sub.add_parser(name, parents=[common], help=text)
         k.add_argument("change_id", type=int, metavar="ID", help="committee keys 显示的编号")
         k.set_defaults(handler=cmd_decide_key, accept=accept)
+
+    init = sub.add_parser("init", parents=[common], help="本党委名称和签名密钥 / name the committee, make its key")
+    init.add_argument("--name", required=True, help="本党委名称，例如：中共合肥市律师协会委员会；再次运行即改名，密钥不变")
+    init.add_argument("--ask-passphrase", action="store_true", help="为新密钥设置密码（从终端输入两次）")
+    init.set_defaults(handler=cmd_init)
+    key = sub.add_parser("key", parents=[common], help="本党委的签名密钥 / the committee's signing key")
+    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    kshow = key_sub.add_parser("show", parents=[common], help="显示本党委名称和签名密钥指纹")
+    kshow.set_defaults(handler=cmd_key_show)
 
 
 def _store(args: argparse.Namespace) -> CommitteeStore:
@@ -192,3 +201,42 @@ def cmd_decide_key(args: argparse.Namespace) -> int:
     else:
         print(f"已拒绝“{change.branch_name}”的新签名密钥，暂存的报送包不予接收。")
     return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..committee.identity import check_passphrase, init_committee, key_files
+
+    with _store(args) as store:
+        had_key = key_files(store.paths).exist()
+        passphrase = None
+        if args.ask_passphrase and not had_key:
+            import getpass
+
+            passphrase = check_passphrase(getpass.getpass("签名密钥密码："), getpass.getpass("再次输入密码："))
+        before = store.own_identity()
+        identity = init_committee(store, args.name, passphrase)
+    if before is not None and before.name != identity.name:
+        print(f"已改名：{before.name} → {identity.name}（签名密钥不变）")
+    else:
+        print(f"本党委：{identity.name}")
+    print(f"签名密钥指纹：{identity.fingerprint}" + ("" if had_key else "（新建）"))
+    return 0
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from ..committee.identity import key_state
+    from ..errors import NotFoundError
+
+    with _store(args) as store:
+        state = key_state(store)
+    if state.identity is None and state.fingerprint is None:
+        raise NotFoundError(
+            "本党委还没有名称和签名密钥，请先运行 dzdesk committee init --name 本党委名称。",
+            "No committee identity yet; run 'dzdesk committee init --name NAME'.",
+        )
+    print(f"本党委：{state.identity.name if state.identity else '（未命名）'}")
+    print(f"签名密钥指纹：{state.fingerprint or '（密钥文件缺失）'}")
+    print(f"密钥文件夹：{state.folder}" + ("（设有密码）" if state.encrypted else ""))
+    if state.mismatch:
+        print(f"注意：数据库记录的指纹为 {state.identity.fingerprint}，与密钥文件不符。")
+    return 0 if state.fingerprint else 1

@@ -90,3 +90,15 @@ def initial(db: Database) -> None:
 def submissions_by_branch(db: Database) -> None:
     # importing settles the current revision per branch and period; without this it scans the period
     db.execute("CREATE INDEX submissions_by_branch ON submissions (branch_id, period)")
+
+
+@committee_migrations(name="0003_committee_identity")
+def committee_identity(db: Database) -> None:
+    # The committee's own name (the 通报's issuer) and the fingerprint of its signing key, whose
+    # files live in <data>/committee/keys/. One row at most: a rename updates it, the key stays.
+    db.execute(
+        """CREATE TABLE committee_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL, renamed_at TEXT NOT NULL DEFAULT '')"""
+    )

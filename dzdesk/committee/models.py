@@ -180,3 +180,13 @@ class RectificationRow:
     owner: str
     deadline: str  # ISO date or ''
     overdue: bool
+
+
+@dataclass(frozen=True)
+class CommitteeIdentity:
+    """The committee's own name (the 通报's issuer) and its signing key's fingerprint."""
+
+    name: str
+    fingerprint: str
+    created_at: str
+    renamed_at: str  # '' until renamed

@@ -354,3 +354,30 @@ class CommitteeStore(SqliteStore):
         with self._write():
             self.db.execute("DELETE FROM grades WHERE period = ? AND branch_id = ?", [code, branch_id])
             self._log("grade.cleared", "", code, branch_id)
+
+    # -- the committee's own identity (migration 0003; dzdesk/committee/identity.py uses these) --
+    def own_identity(self) -> m.CommitteeIdentity | None:
+        row = self.db.execute(
+            "SELECT name, fingerprint, created_at, renamed_at FROM committee_identity WHERE id = 1"
+        ).fetchone()
+        return m.CommitteeIdentity(*row) if row else None
+
+    def save_own_identity(self, name: str, fingerprint: str) -> m.CommitteeIdentity:
+        """Record the committee's name and key fingerprint (a second call renames)."""
+        with self._write():
+            old = self.own_identity()
+            if old is None:
+                self.db.execute(
+                    "INSERT INTO committee_identity (id, name, fingerprint, created_at) VALUES (1, ?, ?, ?)",
+                    [name, fingerprint, now_iso()],
+                )
+                self._log("identity.created", f"{name} {fingerprint}")
+            elif old.name != name or old.fingerprint != fingerprint:
+                self.db.execute(
+                    "UPDATE committee_identity SET name = ?, fingerprint = ?, renamed_at = ? WHERE id = 1",
+                    [name, fingerprint, now_iso()],
+                )
+                self._log("identity.renamed", f"{old.name} -> {name}")
+        identity = self.own_identity()
+        assert identity is not None
+        return identity

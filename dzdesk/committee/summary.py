@@ -16,8 +16,15 @@ from .store import CommitteeStore
 SUFFIXES = (".pdf", ".xlsx")
 
 
+def issuer_name(store: CommitteeStore, period: str) -> str:
+    """The issuing committee: its own name (``committee init`` / 党委信息), else :func:`committee_name`."""
+    own = store.own_identity()
+    return own.name if own is not None else committee_name(store, period)
+
+
 def committee_name(store: CommitteeStore, period: str) -> str:
-    """The issuing committee, as the branches named it in their bundles (most common wins)."""
+    """The committee as the branches named it in their bundles (most common wins): the issuer of
+    a committee that has not named itself yet."""
     counts: dict[str, int] = {}
     for row in store.db.query("SELECT snapshot_json FROM submissions WHERE period = ? AND state = 'current'", [period]):
         name = str(json.loads(row["snapshot_json"]).get("branch", {}).get("committee") or "")
@@ -26,7 +33,10 @@ def committee_name(store: CommitteeStore, period: str) -> str:
     return max(counts, key=lambda k: counts[k]) if counts else ""
 
 
-def write_summary(store: CommitteeStore, period: str, out: str | Path, today: date | None = None) -> Path:
+def write_summary(
+    store: CommitteeStore, period: str, out: str | Path, today: date | None = None, *, issuer: str | None = None
+) -> Path:
+    """``issuer``: the committee named as the issuer; by default :func:`issuer_name`."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
@@ -43,18 +53,19 @@ def write_summary(store: CommitteeStore, period: str, out: str | Path, today: da
             f"{p.code} 期间还没有收到任何报送包，无法生成通报，请检查期间是否正确。", f"No submissions for {p.code}."
         )
     rects = rectifications(store, p.code, today)
+    issuer = issuer_name(store, p.code) if issuer is None else issuer
     try:
         with atomic_path(out, prefix=".summary-", suffix=suffix) as tmp:
             if suffix == ".xlsx":
                 from .summary_xlsx import write_xlsx
 
-                write_xlsx(tmp, f"{p.label}考核验收结果", rows, rects)
+                write_xlsx(tmp, f"{p.label}考核验收结果", rows, rects, issuer=issuer)
             else:
                 from .summary_pdf import write_pdf
 
                 changes = [k for k in store.key_changes() if k.period == p.code]
                 write_pdf(
-                    tmp, committee=committee_name(store, p.code), period_label=p.label, rows=rows, rects=rects,
+                    tmp, committee=issuer, period_label=p.label, rows=rows, rects=rects,
                     key_changes=changes, quota=quota(store, p.code), deadline=store.deadline(p.code), today=today,
                 )
     except ReplaceRefused:

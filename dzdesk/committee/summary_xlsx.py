@@ -56,7 +56,9 @@ def branch_rows(rows: list[m.OverviewRow]) -> list[list[object]]:
     return out
 
 
-def write_xlsx(out: Path, title: str, rows: list[m.OverviewRow], rects: list[m.RectificationRow]) -> None:
+def write_xlsx(
+    out: Path, title: str, rows: list[m.OverviewRow], rects: list[m.RectificationRow], *, issuer: str = ""
+) -> None:
     wb = Workbook()
     _sheet(wb.active, "党支部", BRANCH_HEADERS, branch_rows(rows))
     rect_rows: list[list[object]] = [
@@ -66,5 +68,5 @@ def write_xlsx(out: Path, title: str, rows: list[m.OverviewRow], rects: list[m.R
     ]
     _sheet(wb.create_sheet(), "整改事项", RECT_HEADERS, rect_rows)
     wb.properties.title = title
-    wb.properties.creator = "dzdesk"
+    wb.properties.creator = issuer or "dzdesk"
     wb.save(out)
