@@ -18,6 +18,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from dzdesk.committee import models as m
 
+from ..i18n import language, tr
+from . import labels
+
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -39,22 +42,30 @@ def _name_key(text: str) -> Any:
     return _COLLATOR.sortKey(text)
 
 
-# (header, display, sort key)
+# (header, display, sort key); headers and displayed words go through tr() when shown
 COLUMNS: list[tuple[str, Callable[[m.OverviewRow], str], Callable[[m.OverviewRow], Any]]] = [
     ("党支部", lambda r: r.name, lambda r: _name_key(r.name)),
-    ("类型", lambda r: r.kind, lambda r: _name_key(r.kind)),
+    ("类型", lambda r: tr(r.kind), lambda r: _name_key(r.kind)),
     ("党员", lambda r: "" if r.members is None else str(r.members), lambda r: -1 if r.members is None else r.members),
-    ("提交时间", lambda r: _when(r.submitted_at) or "未提交", lambda r: r.submitted_at),
+    ("提交时间", lambda r: _when(r.submitted_at) or tr("未提交"), lambda r: r.submitted_at),
     ("自查分", lambda r: _score(r.self_score), lambda r: -1.0 if r.self_score is None else r.self_score),
     ("自评等次", lambda r: r.self_grade, lambda r: r.self_grade or "Z"),
     ("考核分", lambda r: _score(r.committee_score), lambda r: -1.0 if r.committee_score is None else r.committee_score),
     ("考核等次", lambda r: r.committee_grade, lambda r: r.committee_grade or "Z"),
     ("待整改", lambda r: str(r.open_rectifications) if r.submitted else "", lambda r: r.open_rectifications),
-    ("标记", lambda r: "、".join(r.flags), lambda r: (-len(r.flags), "、".join(r.flags))),
+    ("标记", lambda r: labels.flags(r.flags), lambda r: (-len(r.flags), "、".join(r.flags))),
 ]
 NUMERIC = {2, 4, 6, 8}
 WARN_FLAGS = {m.FLAG_NOT_SUBMITTED, m.FLAG_KEY_HELD, m.FLAG_EMPTY, m.FLAG_LATE, m.FLAG_NOT_ON_ROSTER}
 GRADE_COLOURS = {"A": "#b71c1c", "B": "#1b5e20", "C": "#795548", "D": "#424242"}
+
+
+def _haystack(r: m.OverviewRow) -> str:
+    """What the search box matches: name, kind, secretary and flags (also as shown, e.g. in English)."""
+    text = f"{r.name} {r.kind} {r.secretary} {' '.join(r.flags)}"
+    if language() != "zh_CN":
+        text += f" {tr(r.kind)} {labels.flags(r.flags)}"
+    return text.lower()
 
 
 class OverviewModel(QAbstractTableModel):
@@ -67,7 +78,7 @@ class OverviewModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[m.OverviewRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._haystack = [f"{r.name} {r.kind} {r.secretary} {' '.join(r.flags)}".lower() for r in self._rows]
+        self._haystack = [_haystack(r) for r in self._rows]
         self._keys = {}
         self.endResetModel()
 
@@ -110,7 +121,7 @@ class OverviewModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section][0]
+            return tr(COLUMNS[section][0])
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
             return str(section + 1)
         return None
@@ -144,13 +155,18 @@ class OverviewModel(QAbstractTableModel):
 
     def _tooltip(self, row: m.OverviewRow, col: int) -> str | None:
         if col == 0:
-            extra = f"\n书记：{row.secretary}" if row.secretary else ""
-            return f"{row.name}{extra}" + (f"\n签名密钥指纹：{row.fingerprint}" if row.fingerprint else "")
+            lines = [row.name]
+            if row.secretary:
+                lines.append(tr("书记：{0}").format(row.secretary))
+            if row.fingerprint:
+                lines.append(tr("签名密钥指纹：{0}").format(row.fingerprint))
+            return "\n".join(lines)
         if col == 7 and row.comment:
-            return f"评语：{row.comment}"
-        return None
+            return tr("评语：{0}").format(row.comment)
+        return None  # the delegate shows a cell's full text when it is elided
 
 
+# key -> label (shown through tr())
 FILTERS = {
     "all": "全部党支部",
     "submitted": "已提交",

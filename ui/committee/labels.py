@@ -1,0 +1,59 @@
+"""The engine's Chinese vocabulary (kinds, flags, outcomes, grades, states) as the GUI shows it.
+
+The engine keeps domain words in Chinese; each has an entry in en.json, so ``tr()`` turns
+it into English in English mode. Lists are joined the way the language joins them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dzdesk.committee import models as m
+from dzdesk.template import STATUS_LABELS
+
+from ..i18n import language, tr
+
+KEY_DECISIONS = {"": "待确认", "accepted": "已确认", "declined": "已拒绝"}
+SUBMISSION_STATES = {
+    "current": "当前有效",
+    "superseded": "已被替换（存档）",
+    "held": "待确认（密钥变更）",
+    "declined": "已拒收",
+}
+
+
+def joined(items: Iterable[str]) -> str:
+    """'甲、乙、丙' in Chinese, 'A, B, C' in English."""
+    return (", " if language() == "en" else "、").join(items)
+
+
+def flags(values: Iterable[str]) -> str:
+    return joined(tr(v) for v in values)
+
+
+def grade(value: str) -> str:
+    """'A级（先进）'; '' for no grade."""
+    if value not in m.GRADE_LABELS:
+        return value
+    return tr("{0}级（{1}）").format(value, tr(m.GRADE_LABELS[value]))
+
+
+def status(code: str) -> str:
+    return tr(STATUS_LABELS[code]) if code in STATUS_LABELS else tr("未填")
+
+
+def decision(code: str) -> str:
+    return tr(KEY_DECISIONS.get(code, code))
+
+
+def state(code: str) -> str:
+    return tr(SUBMISSION_STATES.get(code, code))
+
+
+def outcome(code: str) -> str:
+    return tr(m.OUTCOME_LABELS.get(code, code))
+
+
+def when(iso: str) -> str:
+    """'2026-12-20T10:00:00.000+08:00' -> '2026-12-20 10:00'."""
+    return iso[:16].replace("T", " ")
