@@ -195,10 +195,13 @@ class CommitteeWindow(QMainWindow):
             return None
 
     def reload(self, then: Callable[[], None] | None = None) -> None:
-        """Load the period in the period box again (one read) and show it."""
-        period = self.period()
-        if period is None or self.closed:
+        """Load the period in the period box again (one read) and show it; with an empty box, the
+        newest period with data."""
+        if self.closed:
             return
+        period = self.period() if self.period_box.currentText().strip() else None
+        if period is None and self.period_box.currentText().strip():
+            return  # not a period: the status bar says why
         today = self.today
 
         def shown(view: OverviewView) -> None:
