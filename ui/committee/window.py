@@ -169,8 +169,9 @@ class CommitteeWindow(QMainWindow):
         assert paths is not None
 
         def work(_none: None) -> OverviewView:
-            ops.store = CommitteeStore(paths)  # on the worker, before any later queued op runs
-            return load_overview(ops.store, None, today)
+            opened = CommitteeStore(paths)
+            ops.store = opened  # on the worker, before any later queued op runs
+            return load_overview(opened, None, today)
 
         self.statusBar().showMessage(tr("正在打开考核验收记录…"))
         self.ops.op(work, self).success(self._opened).failure(failed or self._cannot_open).run()
