@@ -43,14 +43,19 @@ from ..operations import Operations, error_text
 from ..settings import Settings, load_settings, save_settings
 from ..widgets.elided import elide_with_tooltips
 from ..widgets.screen import fit_to_screen
+from . import labels
 from .actions import IMPORT_CANCELLED, Actions
 from .menus import build_menus
 from .model import COLUMNS, FILTERS, ROW_ROLE, OverviewFilter, OverviewModel
 
 __all__ = ["IMPORT_CANCELLED", "CommitteeWindow", "open_committee_window"]
 
-# what a column must fit besides its header (the name column takes the rest)
-COLUMN_SAMPLES = ["", "机关事业单位", "1000", "2026-12-31 23:59", "100", "A", "100", "A", "19", "空壳党支部、重点帮扶"]
+
+
+def column_samples() -> list[str]:
+    """What a column must fit besides its header (the name column takes the rest), as shown."""
+    flags = labels.flags((m.FLAG_EMPTY, m.FLAG_FOCUSED_HELP))
+    return ["", tr("机关事业单位"), "1000", "2026-12-31 23:59", "100", "A", "100", "A", "19", flags]
 
 
 class CommitteeWindow(QMainWindow):
@@ -153,10 +158,10 @@ class CommitteeWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
-        for col, sample in enumerate(COLUMN_SAMPLES):
+        for col, sample in enumerate(column_samples()):
             if col == 0:
                 continue
-            texts = [tr(COLUMNS[col][0]), tr(sample) if sample else ""]
+            texts = [tr(COLUMNS[col][0]), sample]
             header.resizeSection(col, max(metrics.horizontalAdvance(t) for t in texts) + 28)
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -226,10 +231,8 @@ class CommitteeWindow(QMainWindow):
         self.model.set_rows(view.rows)
         self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
         q = view.quota
-        source = tr("名册") if q.from_roster else tr("已导入")
-        self.quota_label.setText(
-            tr("A级名额：{0} / {1}（{2}党支部 {3} 个 × 10%）").format(q.used, q.allowed, source, q.base)
-        )
+        text = "A级名额：{0} / {1}（名册党支部 {2} 个 × 10%）" if q.from_roster else "A级名额：{0} / {1}（已导入党支部 {2} 个 × 10%）"
+        self.quota_label.setText(tr(text).format(q.used, q.allowed, q.base))
         self.quota_label.setStyleSheet(
             "font-weight: bold; color: %s;" % ("#c62828" if q.used >= q.allowed else "#1b5e20")
         )
