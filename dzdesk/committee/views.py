@@ -42,7 +42,9 @@ class OverviewView:
 def period_choices(stored: list[str], today: date | None = None) -> tuple[str, ...]:
     """The periods the committee has data for, plus this and last quarter, newest first."""
     now = current_quarter(today)
-    return tuple(sorted(set(stored) | {now.code, now.previous().code}, key=parse_period, reverse=True))
+    return tuple(
+        sorted(set(stored) | {now.code, now.previous().code}, key=parse_period, reverse=True)
+    )
 
 
 def load_overview(
@@ -50,7 +52,11 @@ def load_overview(
 ) -> OverviewView:
     """``period`` None: the newest period with data (or the current quarter when there is none)."""
     stored = store.periods()
-    code = parse_period(period).code if period else (stored[-1] if stored else current_quarter(today).code)
+    code = (
+        parse_period(period).code
+        if period
+        else (stored[-1] if stored else current_quarter(today).code)
+    )
     return OverviewView(
         period=code,
         periods=period_choices(stored, today),

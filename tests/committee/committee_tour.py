@@ -32,7 +32,9 @@ def fill(store, bundles, count: int = 12) -> None:  # noqa: ANN001 - a Committee
     init_committee(store, COMMITTEE)
     for i in range(count):
         bundles.make(
-            f"第{i + 1:02d}党支部", done=19 - i, members=[7, 2, 0][i % 3],
+            f"第{i + 1:02d}党支部",
+            done=19 - i,
+            members=[7, 2, 0][i % 3],
             kind="social" if i % 4 == 0 else "nonpublic",
         )
     import_bundles(store, [bundles.folder], verify=bundles.verify)
@@ -58,7 +60,11 @@ def quiet_message_boxes(said: list[str]) -> None:
     def box(kind):  # noqa: ANN001, ANN202
         def show(_parent, _title, text, *a, **k):  # noqa: ANN001, ANN202
             said.append(text)
-            return QMessageBox.StandardButton.Yes if kind == "question" else QMessageBox.StandardButton.Ok
+            return (
+                QMessageBox.StandardButton.Yes
+                if kind == "question"
+                else QMessageBox.StandardButton.Ok
+            )
 
         return staticmethod(show)
 

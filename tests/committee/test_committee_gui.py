@@ -29,10 +29,17 @@ PERIOD = "2026Q4"
 @pytest.fixture
 def filled(committee, fake_bundles):
     for i in range(12):
-        fake_bundles.make(f"第{i + 1:02d}党支部", done=19 - i, members=[7, 2, 0][i % 3], kind="social" if i % 4 == 0 else "nonpublic")
+        fake_bundles.make(
+            f"第{i + 1:02d}党支部",
+            done=19 - i,
+            members=[7, 2, 0][i % 3],
+            kind="social" if i % 4 == 0 else "nonpublic",
+        )
     import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
-    committee.replace_roster([m.RosterEntry(f"第{i + 1:02d}党支部", "nonpublic") for i in range(12)]
-                             + [m.RosterEntry("未交党支部", "social", "赵六")])
+    committee.replace_roster(
+        [m.RosterEntry(f"第{i + 1:02d}党支部", "nonpublic") for i in range(12)]
+        + [m.RosterEntry("未交党支部", "social", "赵六")]
+    )
     return committee
 
 
@@ -61,7 +68,12 @@ def test_models_pass_qtmodeltester(qtmodeltester, filled):
 def test_the_overview_is_one_read(filled):
     view = load_overview(filled, PERIOD, TODAY)
     assert view.period == PERIOD and len(view.rows) == 13 and view.submitted == 12
-    assert (view.quota.base, view.quota.allowed, view.deadline, view.pending_key_changes) == (13, 1, "", 0)
+    assert (view.quota.base, view.quota.allowed, view.deadline, view.pending_key_changes) == (
+        13,
+        1,
+        "",
+        0,
+    )
     assert view.identity is None
     assert view.periods[:2] == ("2027Q1", "2026Q4")  # this quarter and the last, newest first
     assert load_overview(filled, None, TODAY).period == PERIOD  # the newest period with data
@@ -98,7 +110,9 @@ def test_grading_a_branch_that_has_not_submitted_is_explained(window, monkeypatc
 
 
 @pytest.mark.parametrize("start", ["threads", "spawn"])  # spawn: how a GUI starts worker processes
-def test_import_through_the_window_with_real_bundles(qtbot, paths, tmp_path, real_branches, monkeypatch, start):
+def test_import_through_the_window_with_real_bundles(
+    qtbot, paths, tmp_path, real_branches, monkeypatch, start
+):
     monkeypatch.setenv("DZDESK_IMPORT_START", start)
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -117,10 +131,15 @@ def test_import_through_the_window_with_real_bundles(qtbot, paths, tmp_path, rea
     assert dialog.table.rowCount() == 3
     results = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(3)}
     assert results == {"1.dzb": "已导入", "2.dzb": "已导入", "坏文件.dzb": "已拒收"}
-    assert dialog.table.item(0, 0).text() == "坏文件.dzb" and dialog.table.item(0, 5).text()  # problems first
+    assert (
+        dialog.table.item(0, 0).text() == "坏文件.dzb" and dialog.table.item(0, 5).text()
+    )  # problems first
     assert "已导入 2 个" in dialog.findChild(QLabel, "summary").text()
     assert win.isEnabled() and win.period_box.currentText() == PERIOD
-    assert {win.model.row_at(r).name for r in range(win.model.rowCount())} == {real_branches.name(1), real_branches.name(2)}
+    assert {win.model.row_at(r).name for r in range(win.model.rowCount())} == {
+        real_branches.name(1),
+        real_branches.name(2),
+    }
     store = win.ops.store
     win.close()
     with pytest.raises(Exception, match="closed"):
@@ -134,14 +153,21 @@ def test_bad_period_and_bad_deadline_are_one_sentence(window, monkeypatch):
     window.reload()
     assert "格式不正确" in window.statusBar().currentMessage()
     window.period_box.setCurrentText(PERIOD)
-    monkeypatch.setattr("ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2026-13-01", True))
+    monkeypatch.setattr(
+        "ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2026-13-01", True)
+    )
     window.commands.edit_deadline()
     assert warned and "不是有效日期" in warned[0]
-    monkeypatch.setattr("ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2026-12-31", True))
+    monkeypatch.setattr(
+        "ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2026-12-31", True)
+    )
     window.commands.edit_deadline()
     assert "截止日期 2026-12-31" in window.counts_label.text()
     offered = []
-    monkeypatch.setattr("ui.committee.actions.QInputDialog.getText", lambda *a, **k: offered.append(k["text"]) or ("", False))
+    monkeypatch.setattr(
+        "ui.committee.actions.QInputDialog.getText",
+        lambda *a, **k: offered.append(k["text"]) or ("", False),
+    )
     window.commands.edit_deadline()
     assert offered == ["2026-12-31"]  # the dialog starts from the deadline the overview loaded
 
@@ -152,12 +178,16 @@ def test_roster_from_the_window(window, tmp_path, monkeypatch, filled):
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: said.append(a[2]))
     bad = tmp_path / "名册.csv"
     bad.write_text("name,kind\n甲,工厂\n", encoding="utf-8")
-    monkeypatch.setattr("ui.committee.actions.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(
+        "ui.committee.actions.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), "")
+    )
     window.commands.import_roster()
     assert "第2行" in said[-1] and len(filled.roster()) == 13
     bad.write_text("name,kind\n甲党支部,非公企业\n", encoding="utf-8")
     window.commands.import_roster()
-    assert "1 个党支部" in said[-1] and window.model.rowCount() == 13  # 12 submitted (not on roster) + 甲
+    assert (
+        "1 个党支部" in said[-1] and window.model.rowCount() == 13
+    )  # 12 submitted (not on roster) + 甲
 
 
 def test_row_role_gives_the_engine_row(window):
@@ -165,14 +195,18 @@ def test_row_role_gives_the_engine_row(window):
     assert isinstance(index.data(ROW_ROLE), m.OverviewRow)
 
 
-def test_failed_background_work_says_one_sentence_and_reenables(window, filled, tmp_path, monkeypatch):
+def test_failed_background_work_says_one_sentence_and_reenables(
+    window, filled, tmp_path, monkeypatch
+):
     from dzdesk.committee.identity import init_committee
 
     init_committee(filled, "中共测试委员会")
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: said.append(a[2]))
-    monkeypatch.setattr("ui.committee.actions.QFileDialog.getSaveFileName",
-                        lambda *a, **k: (str(tmp_path / "nope" / "x.pdf"), ""))
+    monkeypatch.setattr(
+        "ui.committee.actions.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(tmp_path / "nope" / "x.pdf"), ""),
+    )
     window.commands.export_summary()
     window.last_dialog.accept()  # go on despite the ungraded branches (test_committee_gui_summary.py)
     assert said == [f"输出文件夹“{tmp_path / 'nope'}”不存在。"]
@@ -224,14 +258,18 @@ class GatedVerifier:
         return self.fake_bundles.verify(path, progress, sink=sink)
 
 
-def test_import_on_a_worker_disables_the_window_shows_progress_and_cancels(qtbot, committee, fake_bundles, monkeypatch):
+def test_import_on_a_worker_disables_the_window_shows_progress_and_cancels(
+    qtbot, committee, fake_bundles, monkeypatch
+):
     """The real worker thread: the window is disabled while the import runs, the progress dialog
     (with counts and a working cancel button) appears after the delay, closing is refused
     while busy, and a cancel keeps what was imported, lists it under one sentence and re-enables."""
     for i in range(12):
         fake_bundles.make(f"第{i + 1:02d}党支部")
     verify = GatedVerifier(fake_bundles)
-    monkeypatch.setattr("ui.committee.actions.import_bundles", functools.partial(import_bundles, verify=verify))
+    monkeypatch.setattr(
+        "ui.committee.actions.import_bundles", functools.partial(import_bundles, verify=verify)
+    )
     monkeypatch.setattr("ui.operations.PROGRESS_DELAY_MS", 0)
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
@@ -247,7 +285,9 @@ def test_import_on_a_worker_disables_the_window_shows_progress_and_cancels(qtbot
     assert not closing.isAccepted()  # closing waits for the running import
     for _ in range(3):
         verify.gate.release()
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in win.findChildren(QProgressDialog)), timeout=3000)
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in win.findChildren(QProgressDialog)), timeout=3000
+    )
     [dialog] = win.findChildren(QProgressDialog)
     qtbot.waitUntil(lambda: "/12）" in dialog.labelText(), timeout=3000)
     [cancel] = dialog.findChildren(QPushButton)
@@ -260,7 +300,9 @@ def test_import_on_a_worker_disables_the_window_shows_progress_and_cancels(qtbot
     assert warned == []  # the cancel is said in the report of what was kept, not in a second box
     assert win.isEnabled()
     kept = sum(r.submitted for r in overview_rows(committee, PERIOD))
-    assert 0 < kept < 12 and win.model.rowCount() == kept  # imported before the cancel: kept and shown
+    assert (
+        0 < kept < 12 and win.model.rowCount() == kept
+    )  # imported before the cancel: kept and shown
     report = win.last_dialog
     assert isinstance(report, ImportReportDialog) and report.table.rowCount() == kept
     assert report.findChild(QLabel, "stopped").text().startswith(IMPORT_CANCELLED)

@@ -19,7 +19,9 @@ def test_detail_dialog_shows_answers_evidence_history(qtbot, committee, fake_bun
     fake_bundles.make("第03党支部", revision=2, done=16, partial=1)
     import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
     opened = []
-    monkeypatch.setattr("ui.committee.detail.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(
+        "ui.committee.detail.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+    )
     win = CommitteeWindow(committee, executor=SyncExecutor(), today=TODAY)
     qtbot.addWidget(win)
     win.select_branch("第03党支部")
@@ -33,7 +35,10 @@ def test_detail_dialog_shows_answers_evidence_history(qtbot, committee, fake_bun
     assert "第03党支部任务" in dialog.answers_table.item(16, 4).text()  # the rectification plan
     assert dialog.evidence_table.rowCount() == 1
     history = dialog.tabs.widget(2)
-    assert [history.item(r, 1).text() for r in range(history.rowCount())] == ["已被替换（存档）", "当前有效"]
+    assert [history.item(r, 1).text() for r in range(history.rowCount())] == [
+        "已被替换（存档）",
+        "当前有效",
+    ]
     sub = dialog.submission
     assert dialog.fingerprint.label.text().split() == sub.fingerprint.split()  # in full
     assert QFontInfo(dialog.fingerprint.label.font()).fixedPitch()

@@ -38,7 +38,10 @@ from ui.operations import SyncExecutor, error_text
 REPO = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # deliberately Chinese in both languages: the language switch names itself, and its notice is bilingual
-KEPT = {"中文界面", "界面语言将在重新打开程序后切换。\nThe language changes the next time dzdesk starts."}
+KEPT = {
+    "中文界面",
+    "界面语言将在重新打开程序后切换。\nThe language changes the next time dzdesk starts.",
+}
 
 
 @pytest.fixture
@@ -60,17 +63,27 @@ def _literals(path: Path) -> list[tuple[int, str]]:
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
     return [
-        (node.lineno, node.value) for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and HAN.search(node.value)
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and HAN.search(node.value)
         and id(node) not in docstrings
     ]
 
 
 def test_every_chinese_literal_in_the_committee_gui_has_an_english_entry():
-    english = json.loads((REPO / "resources" / "translations" / "en.json").read_text(encoding="utf-8"))
-    modules = [*sorted((REPO / "ui" / "committee").glob("*.py")), REPO / "ui" / "widgets" / "fingerprint.py"]
+    english = json.loads(
+        (REPO / "resources" / "translations" / "en.json").read_text(encoding="utf-8")
+    )
+    modules = [
+        *sorted((REPO / "ui" / "committee").glob("*.py")),
+        REPO / "ui" / "widgets" / "fingerprint.py",
+    ]
     missing = [
-        f"{m.name}:{line} {text!r}" for m in modules for line, text in _literals(m)
+        f"{m.name}:{line} {text!r}"
+        for m in modules
+        for line, text in _literals(m)
         if text not in english and text not in KEPT and text not in ("、", "；")
     ]
     assert missing == []
@@ -79,7 +92,9 @@ def test_every_chinese_literal_in_the_committee_gui_has_an_english_entry():
 def test_engine_errors_are_shown_in_english_in_english_mode(english):
     exc = ValidationError("日期无效。", "The date is not valid.")
     assert error_text(exc) == "The date is not valid."
-    assert error_text(ValidationError("只有中文。")) == "只有中文。"  # no English text: the Chinese one
+    assert (
+        error_text(ValidationError("只有中文。")) == "只有中文。"
+    )  # no English text: the Chinese one
     i18n.set_language("zh_CN")
     assert error_text(exc) == "日期无效。"
 
@@ -155,7 +170,9 @@ def chinese_left(texts: list[str], data: list[str]) -> list[str]:
     return sorted(set(left))
 
 
-def test_english_mode_shows_no_chinese_except_data(qtbot, english, committee, fake_bundles, tmp_path, monkeypatch):
+def test_english_mode_shows_no_chinese_except_data(
+    qtbot, english, committee, fake_bundles, tmp_path, monkeypatch
+):
     fill(committee, fake_bundles)
     set_grade(committee, PERIOD, "第05党支部", "A")  # the one A place is taken
     usb = tmp_path / "usb2"
@@ -165,7 +182,11 @@ def test_english_mode_shows_no_chinese_except_data(qtbot, english, committee, fa
     monkeypatch.setattr("ui.committee.actions.import_bundles", fake_import(fake_bundles, more))
     said: list[str] = []
     for kind in ("information", "warning", "question"):
-        monkeypatch.setattr(QMessageBox, kind, lambda *a, said=said: said.append(a[2]) or QMessageBox.StandardButton.No)
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            lambda *a, said=said: said.append(a[2]) or QMessageBox.StandardButton.No,
+        )
     win = CommitteeWindow(committee, executor=SyncExecutor(), today=TODAY)
     qtbot.addWidget(win)
     win.show()
@@ -180,7 +201,9 @@ def test_english_mode_shows_no_chinese_except_data(qtbot, english, committee, fa
     win.period_box.setCurrentText("2026Q9")
     win.reload()  # a bad period: the engine's sentence, in English
     seen["status"] = [win.statusBar().currentMessage()]
-    monkeypatch.setattr("ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2026-13-01", True))
+    monkeypatch.setattr(
+        "ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2026-13-01", True)
+    )
     win.period_box.setCurrentText(PERIOD)
     win.commands.edit_deadline()
     settle(win)

@@ -50,8 +50,10 @@ def thirteen(committee, fake_bundles):
     for i in range(12):
         fake_bundles.make(f"第{i + 1:02d}党支部", done=19 - i)
     import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
-    committee.replace_roster([m.RosterEntry(f"第{i + 1:02d}党支部", "nonpublic") for i in range(12)]
-                             + [m.RosterEntry("未交党支部", "social")])
+    committee.replace_roster(
+        [m.RosterEntry(f"第{i + 1:02d}党支部", "nonpublic") for i in range(12)]
+        + [m.RosterEntry("未交党支部", "social")]
+    )
     return committee
 
 
@@ -61,7 +63,10 @@ def test_with_no_a_quota_a_is_neither_preselected_nor_offered(qtbot, eight):
     assert win.selected_row().self_grade == "A"
     assert dialog.selected_grade() == ""  # not the self-assessed A the quota has no room for
     assert not dialog.grade_buttons["A"].isEnabled() and dialog.grade_buttons["A"].toolTip()
-    assert dialog.quota_label.text() == "A级名额 0 个：共 8 个党支部（已导入） × 10% = 0.8，向下取整。已评定 0 个，本期不能评A级。"
+    assert (
+        dialog.quota_label.text()
+        == "A级名额 0 个：共 8 个党支部（已导入） × 10% = 0.8，向下取整。已评定 0 个，本期不能评A级。"
+    )
     dialog.save()
     assert dialog.error.isVisible() and dialog.error.text() == "请选择考核等次。"
     dialog.grade_buttons["B"].setChecked(True)
@@ -75,9 +80,16 @@ def test_the_suggested_grade_is_preselected_when_allowed(qtbot, thirteen):
     win = _window(qtbot, thirteen)
     dialog = _grade(win, "第01党支部")
     assert dialog.selected_grade() == "A" and dialog.grade_buttons["A"].isEnabled()
-    assert dialog.quota_label.text() == "A级名额 1 个：共 13 个党支部（名册） × 10% = 1.3，向下取整。已评定 0 个。"
+    assert (
+        dialog.quota_label.text()
+        == "A级名额 1 个：共 13 个党支部（名册） × 10% = 1.3，向下取整。已评定 0 个。"
+    )
     dialog.reject()
-    low = next(win.model.row_at(r) for r in range(win.model.rowCount()) if win.model.row_at(r).self_grade == "C")
+    low = next(
+        win.model.row_at(r)
+        for r in range(win.model.rowCount())
+        if win.model.row_at(r).self_grade == "C"
+    )
     dialog = _grade(win, low.name)
     assert dialog.selected_grade() == "C"
     dialog.reject()
@@ -114,7 +126,9 @@ def test_a_refusal_stays_in_the_dialog_until_something_changes(qtbot, thirteen):
     win = _window(qtbot, thirteen)
     dialog = _grade(win, "第02党支部")
     assert dialog.selected_grade() == "A"
-    set_grade(thirteen, PERIOD, "第01党支部", "A")  # another clerk (or the CLI) took the A meanwhile
+    set_grade(
+        thirteen, PERIOD, "第01党支部", "A"
+    )  # another clerk (or the CLI) took the A meanwhile
     dialog.save()
     assert dialog.isVisible() and dialog.error.isVisible()
     assert "最多 1 个" in dialog.error.text() and "13 个" in dialog.error.text()
@@ -134,7 +148,13 @@ def test_a_refusal_stays_in_the_dialog_until_something_changes(qtbot, thirteen):
 def test_the_grading_view_excludes_the_branch_itself(thirteen):
     [row] = [r for r in _rows(thirteen) if r.name == "第01党支部"]
     view = load_grading(thirteen, PERIOD, row)
-    assert (view.quota.allowed, view.quota.used, view.a_allowed, view.suggested, view.share) == (1, 0, True, "A", 1.3)
+    assert (view.quota.allowed, view.quota.used, view.a_allowed, view.suggested, view.share) == (
+        1,
+        0,
+        True,
+        "A",
+        1.3,
+    )
 
 
 def _rows(store):

@@ -43,8 +43,13 @@ def test_first_run_asks_for_the_name_makes_the_key_and_shows_its_fingerprint(qtb
     dialog.passphrase2.setText("secret-6")
     dialog.submit()
     fingerprint = files_fingerprint(key_files(paths))
-    assert dialog.isVisible() and dialog.fingerprint_box.isVisible() and not dialog.key_box.isVisible()
-    assert dialog.fingerprint.fingerprint() == fingerprint and len(dialog.fingerprint.label.text().split()) == 16
+    assert (
+        dialog.isVisible() and dialog.fingerprint_box.isVisible() and not dialog.key_box.isVisible()
+    )
+    assert (
+        dialog.fingerprint.fingerprint() == fingerprint
+        and len(dialog.fingerprint.label.text().split()) == 16
+    )
     assert QFontInfo(dialog.fingerprint.label.font()).fixedPitch()
     assert dialog.ok_button.text() == "完成" and files_encrypted(key_files(paths))
     dialog.submit()
@@ -74,7 +79,10 @@ def test_committee_info_renames_and_keeps_the_key(qtbot, committee):
     dialog = win.last_dialog
     assert isinstance(dialog, CommitteeInfoDialog)
     assert dialog.name.text() == NAME and dialog.fingerprint.fingerprint() == first.fingerprint
-    assert dialog.key_box.isHidden() and str(key_files(committee.paths).folder) in dialog.key_note.text()
+    assert (
+        dialog.key_box.isHidden()
+        and str(key_files(committee.paths).folder) in dialog.key_note.text()
+    )
     assert dialog.ok_button.text() == "保存"
     dialog.name.setText("中共合肥市律师行业委员会")
     dialog.submit()

@@ -35,10 +35,15 @@ def _dialog(qtbot, committee) -> tuple[CommitteeWindow, KeyChangesDialog]:
 def test_both_fingerprints_are_shown_in_full_and_can_be_copied(qtbot, committee, fake_bundles):
     change = _held(committee, fake_bundles)
     _win, dialog = _dialog(qtbot, committee)
-    for view, fingerprint in ((dialog.old_fingerprint, change.old_fingerprint), (dialog.new_fingerprint, change.new_fingerprint)):
+    for view, fingerprint in (
+        (dialog.old_fingerprint, change.old_fingerprint),
+        (dialog.new_fingerprint, change.new_fingerprint),
+    ):
         label = view.label
         groups = label.text().split()
-        assert groups == fingerprint.split() and len(groups) == 16 and all(len(g) == 4 for g in groups)
+        assert (
+            groups == fingerprint.split() and len(groups) == 16 and all(len(g) == 4 for g in groups)
+        )
         assert QFontInfo(label.font()).fixedPitch()
         assert label.isVisible() and label.width() >= label.sizeHint().width()  # nothing cut off
         assert label.visibleRegion().boundingRect().width() >= label.sizeHint().width()
@@ -47,16 +52,22 @@ def test_both_fingerprints_are_shown_in_full_and_can_be_copied(qtbot, committee,
         assert view.copy_button.text() == "已复制"
 
 
-def test_key_change_is_accepted_only_after_confirmation(qtbot, committee, fake_bundles, monkeypatch):
+def test_key_change_is_accepted_only_after_confirmation(
+    qtbot, committee, fake_bundles, monkeypatch
+):
     change = _held(committee, fake_bundles)
     win, dialog = _dialog(qtbot, committee)
     assert "密钥变更待确认 1 个" in win.counts_label.text()
     assert dialog.accept_button.isEnabled()
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
     dialog.accept_button.click()
     assert committee.key_changes(pending_only=True)
-    assert " ".join(asked[0].split()).count(change.new_fingerprint) == 1  # the whole new fingerprint is read out
+    assert (
+        " ".join(asked[0].split()).count(change.new_fingerprint) == 1
+    )  # the whole new fingerprint is read out
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog.accept_button.click()
     assert not committee.key_changes(pending_only=True) and not dialog.accept_button.isEnabled()
@@ -77,7 +88,9 @@ def test_declining_keeps_the_held_bundle_out(qtbot, committee, fake_bundles, mon
     assert win.model.row_at(0).revision == 1
 
 
-def test_a_decision_that_fails_says_why_and_shows_the_changes_as_they_are(qtbot, committee, fake_bundles, monkeypatch):
+def test_a_decision_that_fails_says_why_and_shows_the_changes_as_they_are(
+    qtbot, committee, fake_bundles, monkeypatch
+):
     change = _held(committee, fake_bundles)
     _win, dialog = _dialog(qtbot, committee)
     committee.decide_key_change(change.id, True)  # decided elsewhere (the command line) meanwhile

@@ -27,7 +27,9 @@ from ui.settings import load_settings
 @pytest.fixture
 def window(qtbot, committee, paths):
     _app, settings = prepare_app(paths)
-    win = CommitteeWindow(committee, executor=SyncExecutor(), paths=paths, settings=settings, today=TODAY)
+    win = CommitteeWindow(
+        committee, executor=SyncExecutor(), paths=paths, settings=settings, today=TODAY
+    )
     qtbot.addWidget(win)
     win.show()
     return win
@@ -39,21 +41,38 @@ def _menu(win, title: str):
 
 
 def test_menus_like_the_branch_windows(window):
-    assert [a.text() for a in window.menuBar().actions()] == ["文件(&F)", "考核(&A)", "查看(&V)", "帮助(&H)"]
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "文件(&F)",
+        "考核(&A)",
+        "查看(&V)",
+        "帮助(&H)",
+    ]
     file_menu = _menu(window, "文件(&F)")
     assert [a.text() for a in file_menu] == [
-        "导入报送包…", "导入文件夹…", "导入名册…", "生成通报…", "党委信息…", "切换到党支部模式", "退出",
+        "导入报送包…",
+        "导入文件夹…",
+        "导入名册…",
+        "生成通报…",
+        "党委信息…",
+        "切换到党支部模式",
+        "退出",
     ]
     assert file_menu[-1].shortcut() == QKeySequence("Ctrl+Q")
     assert [a.text() for a in _menu(window, "帮助(&H)")] == ["使用说明", "关于/诊断信息"]
     assert "刷新" in [a.text() for a in _menu(window, "查看(&V)")]
-    toolbar = [a.text() for a in window.findChild(type(window.addToolBar("x")), "committeeToolbar").actions()]
+    toolbar = [
+        a.text()
+        for a in window.findChild(type(window.addToolBar("x")), "committeeToolbar").actions()
+    ]
     assert toolbar[:2] == ["导入文件夹…", "导入报送包…"] and "评定等次…" in toolbar
 
 
 def test_help_about_font_and_quit(window, paths):
     window.menu_actions["help"].trigger()
-    assert isinstance(window.last_dialog, HelpDialog) and "密钥变更" in window.last_dialog.text.toPlainText()
+    assert (
+        isinstance(window.last_dialog, HelpDialog)
+        and "密钥变更" in window.last_dialog.text.toPlainText()
+    )
     window.last_dialog.reject()
     window.menu_actions["about"].trigger()  # diagnostics are collected on the operations thread
     assert isinstance(window.last_dialog, AboutDialog) and window.last_dialog.isVisible()
@@ -78,7 +97,10 @@ def test_switching_to_the_branch_role_and_back_is_remembered(qtbot, window, path
         branch_window = launcher.window
         qtbot.addWidget(branch_window)
         assert branch_window.isVisible() and not window.isVisible() and window.closed
-        assert branch_window.session is not None and branch_window.branch_label.text() == profile.display_name
+        assert (
+            branch_window.session is not None
+            and branch_window.branch_label.text() == profile.display_name
+        )
         branch_window.close()
         assert load_settings(paths.settings_file).mode == "branch"  # next start: the branch window
         committee = open_committee(paths, branch_window, executor=SyncExecutor(), today=TODAY)
@@ -107,7 +129,9 @@ def test_switching_from_the_branch_menu_closes_the_branch_window(qtbot, paths, s
     assert load_settings(paths.settings_file).mode == "committee" and settings.mode == "committee"
     # opened on its own worker thread; then the first-run 党委信息, from another op
     qtbot.waitUntil(lambda: committee.view is not None and committee.last_dialog is not None)
-    assert committee.model.rowCount() == 0 and "导入文件夹" in committee.statusBar().currentMessage()
+    assert (
+        committee.model.rowCount() == 0 and "导入文件夹" in committee.statusBar().currentMessage()
+    )
     committee.last_dialog.reject()
     committee.close()
     assert paths.committee_db.is_file()
@@ -116,7 +140,9 @@ def test_switching_from_the_branch_menu_closes_the_branch_window(qtbot, paths, s
 def test_switching_waits_for_a_running_import(qtbot, committee, paths, monkeypatch):
     said = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
-    win = CommitteeWindow(committee, executor=ThreadPoolExecutor(max_workers=1), paths=paths, today=TODAY)
+    win = CommitteeWindow(
+        committee, executor=ThreadPoolExecutor(max_workers=1), paths=paths, today=TODAY
+    )
     qtbot.addWidget(win)
     win.show()
     running = threading.Event()

@@ -42,7 +42,9 @@ class GuiThreadGuard:
         setattr(self._store, name, value)
 
 
-def test_every_view_and_dialog_reads_and_writes_on_the_worker(qtbot, committee, fake_bundles, tmp_path, monkeypatch):
+def test_every_view_and_dialog_reads_and_writes_on_the_worker(
+    qtbot, committee, fake_bundles, tmp_path, monkeypatch
+):
     fill(committee, fake_bundles)
     usb = tmp_path / "usb2"
     usb.mkdir()
@@ -55,14 +57,22 @@ def test_every_view_and_dialog_reads_and_writes_on_the_worker(qtbot, committee, 
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: said.append(a[2]))
     monkeypatch.setattr("ui.committee.detail.QDesktopServices.openUrl", lambda url: True)
     out = tmp_path / "通报.xlsx"
-    monkeypatch.setattr("ui.committee.actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(
+        "ui.committee.actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), "")
+    )
     roster = tmp_path / "名册.csv"
     roster.write_text("name,kind\n第01党支部,非公企业\n第20党支部,社会组织\n", encoding="utf-8")
-    monkeypatch.setattr("ui.committee.actions.QFileDialog.getOpenFileName", lambda *a, **k: (str(roster), ""))
-    monkeypatch.setattr("ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2027-01-10", True))
+    monkeypatch.setattr(
+        "ui.committee.actions.QFileDialog.getOpenFileName", lambda *a, **k: (str(roster), "")
+    )
+    monkeypatch.setattr(
+        "ui.committee.actions.QInputDialog.getText", lambda *a, **k: ("2027-01-10", True)
+    )
 
     guard = GuiThreadGuard(committee)
-    win = CommitteeWindow(guard, ThreadPoolExecutor(max_workers=1), paths=committee.paths, today=TODAY)
+    win = CommitteeWindow(
+        guard, ThreadPoolExecutor(max_workers=1), paths=committee.paths, today=TODAY
+    )
     qtbot.addWidget(win)
     win.show()
     seen = []
@@ -82,7 +92,17 @@ def test_every_view_and_dialog_reads_and_writes_on_the_worker(qtbot, committee, 
         elif name == "summary":
             widget.go_on.click()
         settle(win)
-    assert seen == ["window", "grade", "detail", "keys", "info", "summary", "import", "help", "about"]
+    assert seen == [
+        "window",
+        "grade",
+        "detail",
+        "keys",
+        "info",
+        "summary",
+        "import",
+        "help",
+        "about",
+    ]
     win.commands.edit_deadline()
     win.commands.import_roster()
     win.period_box.setCurrentText(PERIOD)
@@ -94,14 +114,24 @@ def test_every_view_and_dialog_reads_and_writes_on_the_worker(qtbot, committee, 
     assert "C" in {g.grade for g in committee.grades(PERIOD).values()}
     assert not committee.key_changes(pending_only=True)
     assert committee.own_identity().name == "中共改名后的委员会"
-    assert out.is_file() and committee.deadline(PERIOD) == "2027-01-10" and len(committee.roster()) == 2
+    assert (
+        out.is_file()
+        and committee.deadline(PERIOD) == "2027-01-10"
+        and len(committee.roster()) == 2
+    )
     assert "第20党支部" in {s.branch_name for s in committee.submissions(PERIOD)}  # imported
-    assert {"key_changes", "decide_key_change", "replace_roster", "set_deadline"} <= guard.used_on_worker
+    assert {
+        "key_changes",
+        "decide_key_change",
+        "replace_roster",
+        "set_deadline",
+    } <= guard.used_on_worker
     win.close()
     assert guard.touched == []
 
 
 # -- static: the ui/committee modules ---------------------------------------------------
+
 
 def _store_parameters(node: ast.AST) -> set[str]:
     if isinstance(node, ast.FunctionDef | ast.Lambda | ast.AsyncFunctionDef):
@@ -130,8 +160,10 @@ def offences(source: str) -> list[str]:
         if isinstance(node, ast.Assign) and all(isinstance(t, ast.Attribute) for t in node.targets):
             for target in node.targets:
                 target._allowed = True  # type: ignore[attr-defined]
-        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and all(
-            isinstance(c, ast.Constant) and c.value is None for c in node.comparators
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Attribute)
+            and all(isinstance(c, ast.Constant) and c.value is None for c in node.comparators)
         ):
             node.left._allowed = True  # type: ignore[attr-defined]
     visit(tree, set())
@@ -147,7 +179,11 @@ def test_no_ui_committee_module_touches_a_store_outside_an_op():
 
 def test_the_static_check_catches_direct_calls():
     assert offences("def f(self):\n    self.store.roster()\n")
-    assert offences("def show(self, store):\n    pass\ndef g(self):\n    return store.grades('2026Q4')\n")
-    assert offences("class W:\n    def refresh(self):\n        rows = overview_rows(self.ops.store, p)\n")
+    assert offences(
+        "def show(self, store):\n    pass\ndef g(self):\n    return store.grades('2026Q4')\n"
+    )
+    assert offences(
+        "class W:\n    def refresh(self):\n        rows = overview_rows(self.ops.store, p)\n"
+    )
     assert not offences("def g(self):\n    self.ops.op(lambda store: store.roster()).run()\n")
     assert not offences("def work(_none):\n    ops.store = CommitteeStore(paths)\n")

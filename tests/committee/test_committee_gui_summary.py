@@ -61,7 +61,9 @@ def test_summary_check_lists_ungraded_and_held(committee, fake_bundles):
     assert len(check.ungraded) == 11 and "第02党支部" not in check.ungraded and not check.clean
 
 
-def test_the_warning_lists_them_and_going_back_writes_nothing(qtbot, committee, fake_bundles, said, save_as):
+def test_the_warning_lists_them_and_going_back_writes_nothing(
+    qtbot, committee, fake_bundles, said, save_as
+):
     fill(committee, fake_bundles)
     out, asked = save_as
     win = _window(qtbot, committee)
@@ -76,7 +78,9 @@ def test_the_warning_lists_them_and_going_back_writes_nothing(qtbot, committee, 
     assert not asked and not out.exists() and said == []
 
 
-def test_going_on_writes_the_summary_with_the_committees_own_name(qtbot, committee, fake_bundles, said, save_as):
+def test_going_on_writes_the_summary_with_the_committees_own_name(
+    qtbot, committee, fake_bundles, said, save_as
+):
     fill(committee, fake_bundles)
     out, asked = save_as
     win = _window(qtbot, committee)
@@ -89,7 +93,9 @@ def test_going_on_writes_the_summary_with_the_committees_own_name(qtbot, committ
     assert f"{COMMITTEE}2027年1月20日" in text  # signed off by the committee, dated as injected
 
 
-def test_nothing_to_warn_about_goes_straight_to_the_file(qtbot, committee, fake_bundles, said, save_as):
+def test_nothing_to_warn_about_goes_straight_to_the_file(
+    qtbot, committee, fake_bundles, said, save_as
+):
     init_committee(committee, COMMITTEE)
     for i in range(3):
         fake_bundles.make(f"第{i + 1}党支部")
@@ -102,7 +108,9 @@ def test_nothing_to_warn_about_goes_straight_to_the_file(qtbot, committee, fake_
     assert asked and out.is_file() and not isinstance(win.last_dialog, SummaryWarningDialog)
 
 
-def test_a_committee_without_a_name_is_asked_for_it_first(qtbot, committee, fake_bundles, said, save_as):
+def test_a_committee_without_a_name_is_asked_for_it_first(
+    qtbot, committee, fake_bundles, said, save_as
+):
     fake_bundles.make("第1党支部")
     import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
     set_grade(committee, PERIOD, "第1党支部", "B")

@@ -54,12 +54,15 @@ def test_a_passphrase_protects_the_new_key(committee, paths):
     assert read_identity(files, "secret-6").fingerprint == committee.own_identity().fingerprint
 
 
-@pytest.mark.parametrize(("name", "passphrase", "says"), [
-    ("   ", None, "请填写本党委的名称"),
-    ("中" * 101, None, "最多 100 字"),
-    ("中共\u202e委员会", None, "控制字符"),
-    (NAME, "short", "至少需要 6 个字符"),
-])
+@pytest.mark.parametrize(
+    ("name", "passphrase", "says"),
+    [
+        ("   ", None, "请填写本党委的名称"),
+        ("中" * 101, None, "最多 100 字"),
+        ("中共\u202e委员会", None, "控制字符"),
+        (NAME, "short", "至少需要 6 个字符"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_written(committee, paths, name, passphrase, says):
     with pytest.raises(ValidationError, match=says):
         init_committee(committee, name, passphrase)
@@ -101,7 +104,10 @@ def test_cli_init_rename_and_key_show(paths, capsys):
     assert fingerprint in out
     assert main(["--home", home, "committee", "init", "--name", "中共合肥市律师行业委员会"]) == 0
     out = capsys.readouterr().out
-    assert f"已改名：{NAME} → 中共合肥市律师行业委员会（签名密钥不变）" in out and "（新建）" not in out
+    assert (
+        f"已改名：{NAME} → 中共合肥市律师行业委员会（签名密钥不变）" in out
+        and "（新建）" not in out
+    )
     assert main(["--home", home, "committee", "key", "show"]) == 0
     out = capsys.readouterr().out
     assert "本党委：中共合肥市律师行业委员会" in out and f"签名密钥指纹：{fingerprint}" in out
@@ -113,14 +119,32 @@ def test_cli_init_rename_and_key_show(paths, capsys):
 def test_cli_init_asks_for_a_passphrase_twice(paths, capsys, monkeypatch):
     answers = iter(["secret-6", "secret-6"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    assert main(["--home", str(paths.data_dir), "committee", "init", "--name", NAME, "--ask-passphrase"]) == 0
+    assert (
+        main(
+            ["--home", str(paths.data_dir), "committee", "init", "--name", NAME, "--ask-passphrase"]
+        )
+        == 0
+    )
     assert files_encrypted(key_files(paths))
     with CommitteeStore(paths) as store:
         assert store.own_identity() is not None
     capsys.readouterr()
     answers = iter(["secret-6", "other-66"])
     paths2 = paths.__class__(paths.data_dir / "second", paths.log_dir, paths.config_dir)
-    assert main(["--home", str(paths2.data_dir), "committee", "init", "--name", NAME, "--ask-passphrase"]) == 1
+    assert (
+        main(
+            [
+                "--home",
+                str(paths2.data_dir),
+                "committee",
+                "init",
+                "--name",
+                NAME,
+                "--ask-passphrase",
+            ]
+        )
+        == 1
+    )
     assert "两次输入的密码不一致" in capsys.readouterr().err
     assert not key_files(paths2).folder.exists()
 
@@ -134,5 +158,7 @@ def test_migration_0003_upgrades_an_existing_committee_database(paths, fake_bund
     db.conn.close()
     with CommitteeStore(paths) as store:
         assert store.own_identity() is None and "committee_identity" in store.db.table_names()
-        assert [m.name for m in committee_migrations.applied(store.db)][-1] == "0003_committee_identity"
+        assert [m.name for m in committee_migrations.applied(store.db)][
+            -1
+        ] == "0003_committee_identity"
     assert any("before-0003_committee_identity" in p.name for p in paths.backup_dir.iterdir())

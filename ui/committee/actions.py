@@ -27,6 +27,7 @@ from dzdesk.progress import Progress
 
 from ..i18n import tr
 from ..operations import error_text
+from ..widgets.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from .window import CommitteeWindow
@@ -42,13 +43,18 @@ class Actions:
     # -- import --------------------------------------------------------------------
     def import_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self.window, tr("选择报送包"), str(Path.home()), tr("dzdesk 报送包 (*.dzb);;所有文件 (*)")
+            self.window,
+            tr("选择报送包"),
+            str(Path.home()),
+            tr("dzdesk 报送包 (*.dzb);;所有文件 (*)"),
         )
         if files:
             self.import_paths([Path(f) for f in files])
 
     def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, tr("选择存放报送包的文件夹（如U盘）"), str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(
+            self.window, tr("选择存放报送包的文件夹（如U盘）"), str(Path.home())
+        )
         if folder:
             self.import_paths([Path(folder)])
 
@@ -81,7 +87,9 @@ class Actions:
     def import_roster(self) -> None:
         window = self.window
         path, _ = QFileDialog.getOpenFileName(
-            window, tr("选择党支部名册（CSV：name,kind,secretary）"), str(Path.home()),
+            window,
+            tr("选择党支部名册（CSV：name,kind,secretary）"),
+            str(Path.home()),
             tr("CSV 文件 (*.csv);;所有文件 (*)"),
         )
         if not path:
@@ -92,7 +100,9 @@ class Actions:
 
         def done(count: int) -> None:
             window.reload()
-            QMessageBox.information(window, tr("名册"), tr("已导入名册：{0} 个党支部（原名册已替换）。").format(count))
+            QMessageBox.information(
+                window, tr("名册"), tr("已导入名册：{0} 个党支部（原名册已替换）。").format(count)
+            )
 
         def refused(exc: BaseException) -> None:
             QMessageBox.warning(window, tr("名册有误"), error_text(exc))
@@ -108,10 +118,14 @@ class Actions:
             return
         if not row.submitted:
             QMessageBox.information(
-                window, tr("提示"), tr("“{0}”尚未提交 {1} 的自评，不能评定等次。").format(row.name, period)
+                window,
+                tr("提示"),
+                tr("“{0}”尚未提交 {1} 的自评，不能评定等次。").format(row.name, period),
             )
             return
-        self.ops.op(lambda store: load_grading(store, period, row), window).success(self._grade).run()
+        self.ops.op(lambda store: load_grading(store, period, row), window).success(
+            self._grade
+        ).run()
 
     def _grade(self, view: GradeView) -> None:
         from .grade_dialog import GradeDialog
@@ -119,7 +133,9 @@ class Actions:
         window = self.window
         dialog = GradeDialog(view, self.ops, window)
         name = view.row.name
-        dialog.finished.connect(lambda result: window.reload(lambda: window.select_branch(name)) if result else None)
+        dialog.finished.connect(
+            lambda result: window.reload(lambda: window.select_branch(name)) if result else None
+        )
         window.show_dialog(dialog)
 
     def detail_selected(self) -> None:
@@ -152,10 +168,14 @@ class Actions:
         period = window.period()
         if period is None:
             return
-        current = window.view.deadline if window.view is not None and window.view.period == period else ""
+        current = (
+            window.view.deadline if window.view is not None and window.view.period == period else ""
+        )
         text, ok = QInputDialog.getText(
-            window, tr("报送截止日期"),
-            tr("{0} 的报送截止日期（YYYY-MM-DD，留空表示不设）：").format(period), text=current,
+            window,
+            tr("报送截止日期"),
+            tr("{0} 的报送截止日期（YYYY-MM-DD，留空表示不设）：").format(period),
+            text=current,
         )
         if not ok:
             return
@@ -168,7 +188,9 @@ class Actions:
         period = self.window.period()
         if period is None:
             return
-        self.ops.op(lambda store: summary_check(store, period), self.window).success(self._summary_checked).run()
+        self.ops.op(lambda store: summary_check(store, period), self.window).success(
+            self._summary_checked
+        ).run()
 
     def _summary_checked(self, check: SummaryCheck) -> None:
         from .summary_warning import SummaryWarningDialog
@@ -193,9 +215,9 @@ class Actions:
         if not path:
             return
         today = window.today
-        self.ops.op(lambda store, _progress: write_summary(store, period, path, today), window).blocking(
-            window
-        ).with_progress(tr("正在生成通报")).success(
+        self.ops.op(
+            lambda store, _progress: write_summary(store, period, path, today), window
+        ).blocking(window).with_progress(tr("正在生成通报")).success(
             lambda out: QMessageBox.information(window, tr("通报"), tr("已生成：{0}").format(out))
         ).run()
 
@@ -234,6 +256,9 @@ class Actions:
             from ..about_dialog import AboutDialog
 
             dialog: QWidget = AboutDialog(diagnostics, parent=self.window)
+            fit_to_screen(
+                dialog, dialog.width(), dialog.height()
+            )  # 760×640 is taller than 1366×768 at 125 %
             self.window.show_dialog(dialog)
 
         self.ops.op(collect, self.window).success(show).run()

@@ -72,7 +72,9 @@ class BranchDetail(QDialog):
         self.opened: list[Path] = []  # what was handed to the system viewer (tests read it)
         self.setWindowTitle(f"{sub.branch_name} — {sub.period}")
         layout = QVBoxLayout(self)
-        e = html.escape  # names and text come from the branch's file: never interpret them as markup
+        e = (
+            html.escape
+        )  # names and text come from the branch's file: never interpret them as markup
         sep = "&nbsp;&nbsp;｜&nbsp;&nbsp;"
         facts = [
             e(tr(m.kind_label(sub.kind))),
@@ -108,9 +110,12 @@ class BranchDetail(QDialog):
 
     def _answers(self) -> QTableWidget:
         rows = [
-            [a.task_key, a.task_title, labels.status(a.status), a.narrative, a.plan] for a in self.view.answers
+            [a.task_key, a.task_title, labels.status(a.status), a.narrative, a.plan]
+            for a in self.view.answers
         ]
-        widget = table([tr("序号"), tr("重点任务"), tr("完成情况"), tr("工作情况"), tr("问题与整改")], rows)
+        widget = table(
+            [tr("序号"), tr("重点任务"), tr("完成情况"), tr("工作情况"), tr("问题与整改")], rows
+        )
         header = widget.horizontalHeader()
         for col, width in enumerate([48, 170, 80, 360]):
             header.resizeSection(col, width)
@@ -121,9 +126,15 @@ class BranchDetail(QDialog):
     def _evidence(self) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
-        rows = [[e.task_key, e.name, e.caption, f"{e.size / 1024:.0f} KB"] for e in self.evidence_rows]
-        self.evidence_table = table([tr("任务"), tr("文件名"), tr("说明"), tr("大小")], rows, wrap=False)
-        self.evidence_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        rows = [
+            [e.task_key, e.name, e.caption, f"{e.size / 1024:.0f} KB"] for e in self.evidence_rows
+        ]
+        self.evidence_table = table(
+            [tr("任务"), tr("文件名"), tr("说明"), tr("大小")], rows, wrap=False
+        )
+        self.evidence_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch
+        )
         self.evidence_table.doubleClicked.connect(lambda index: self.open_evidence(index.row()))
         layout.addWidget(self.evidence_table)
         row = QHBoxLayout()
@@ -137,8 +148,12 @@ class BranchDetail(QDialog):
     def _history(self) -> QTableWidget:
         rows = [
             [
-                tr("第{0}版").format(s.revision), labels.state(s.state), labels.when(s.generated_at),
-                labels.when(s.imported_at), f"{s.score:g}", s.bundle_name,
+                tr("第{0}版").format(s.revision),
+                labels.state(s.state),
+                labels.when(s.generated_at),
+                labels.when(s.imported_at),
+                f"{s.score:g}",
+                s.bundle_name,
             ]
             for s in self.view.history
         ]

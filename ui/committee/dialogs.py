@@ -18,7 +18,9 @@ OUTCOME_COLOURS = {m.REJECTED: "#c62828", m.HELD: "#e65100"}
 class ImportReportDialog(QDialog):
     """One row per file, problems first (rejected, then held), each group in file order."""
 
-    def __init__(self, report: m.ImportReport, parent: QWidget | None = None, *, stopped: str = "") -> None:
+    def __init__(
+        self, report: m.ImportReport, parent: QWidget | None = None, *, stopped: str = ""
+    ) -> None:
         """``stopped``: why the import stopped early; ``report`` then holds what it had completed."""
         super().__init__(parent)
         self.setObjectName("ImportReportDialog")
@@ -31,22 +33,34 @@ class ImportReportDialog(QDialog):
             notice.setWordWrap(True)
             layout.addWidget(notice)
         parts = [
-            tr("{0} {1} 个").format(labels.outcome(k), report.count(k)) for k in m.OUTCOME_LABELS if report.count(k)
+            tr("{0} {1} 个").format(labels.outcome(k), report.count(k))
+            for k in m.OUTCOME_LABELS
+            if report.count(k)
         ]
-        summary = QLabel(tr("共 {0} 个文件：{1}。").format(len(report.outcomes), tr("，").join(parts)))
+        summary = QLabel(
+            tr("共 {0} 个文件：{1}。").format(len(report.outcomes), tr("，").join(parts))
+        )
         summary.setObjectName("summary")
         summary.setWordWrap(True)
         layout.addWidget(summary)
         if report.count(m.HELD):
-            hint = QLabel(tr("签名密钥变更的报送包已暂存：请与该党支部核实后，在“密钥变更”中确认或拒绝。"))
+            hint = QLabel(
+                tr("签名密钥变更的报送包已暂存：请与该党支部核实后，在“密钥变更”中确认或拒绝。")
+            )
             hint.setStyleSheet("color: #e65100;")
             hint.setWordWrap(True)
             layout.addWidget(hint)
         rank = {m.REJECTED: 0, m.HELD: 1}
         outcomes = sorted(report.outcomes, key=lambda o: rank.get(o.outcome, 2))
         rows = [
-            [o.file, labels.outcome(o.outcome), o.branch, o.period,
-             tr("第{0}版").format(o.revision) if o.revision else "", o.reason]
+            [
+                o.file,
+                labels.outcome(o.outcome),
+                o.branch,
+                o.period,
+                tr("第{0}版").format(o.revision) if o.revision else "",
+                o.reason,
+            ]
             for o in outcomes
         ]
         headers = [tr("文件"), tr("结果"), tr("党支部"), tr("期间"), tr("版本"), tr("说明")]

@@ -40,7 +40,9 @@ def quota_line(view: GradeView) -> str:
     q = view.quota
     source = tr("（名册）") if q.from_roster else tr("（已导入）")
     share = f"{view.share:g}"
-    text = tr("A级名额 {0} 个：共 {1} 个党支部{2} × {3}% = {4}").format(q.allowed, q.base, source, view.percent, share)
+    text = tr("A级名额 {0} 个：共 {1} 个党支部{2} × {3}% = {4}").format(
+        q.allowed, q.base, source, view.percent, share
+    )
     if view.share != q.allowed:
         text += tr("，向下取整")
     text += tr("。已评定 {0} 个").format(q.used)
@@ -129,7 +131,9 @@ class GradeDialog(QDialog):
         self.error.hide()
         layout.addWidget(self.error)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("保存"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
         buttons.accepted.connect(self.save)
@@ -162,7 +166,9 @@ class GradeDialog(QDialog):
         a = self.grade_buttons["A"]
         allowed = view.a_allowed or view.row.committee_grade == "A"
         a.setEnabled(allowed or a.isChecked())
-        a.setToolTip("" if allowed else tr("A级名额已满：请选择其他等次，或先调整其他党支部的等次。"))
+        a.setToolTip(
+            "" if allowed else tr("A级名额已满：请选择其他等次，或先调整其他党支部的等次。")
+        )
 
     def selected_grade(self) -> str:
         for grade, button in self.grade_buttons.items():

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dzdesk.committee.identity import KeyState, check_passphrase, clean_name, init_committee, key_state
+from dzdesk.committee.identity import (
+    KeyState,
+    check_passphrase,
+    clean_name,
+    init_committee,
+    key_state,
+)
 from dzdesk.committee.store import CommitteeStore
 from dzdesk.errors import DzdeskError
 
@@ -34,7 +40,12 @@ class CommitteeInfoDialog(QDialog):
     """Accepted once the name is saved (and, the first time, the key made and its fingerprint seen)."""
 
     def __init__(
-        self, state: KeyState, ops: Operations, parent: QWidget | None = None, *, first_run: bool = False
+        self,
+        state: KeyState,
+        ops: Operations,
+        parent: QWidget | None = None,
+        *,
+        first_run: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("CommitteeInfoDialog")
@@ -63,10 +74,12 @@ class CommitteeInfoDialog(QDialog):
 
         self.key_box = QGroupBox(tr("电子签名密码（可选）"))
         key_form = QFormLayout(self.key_box)
-        note = QLabel(tr(
-            "程序会为本党委生成电子签名，用于以后给下发的文件签名。可以设置密码加以保护，不设密码请留空。"
-            "设置了密码就请牢记，忘记后无法找回。"
-        ))
+        note = QLabel(
+            tr(
+                "程序会为本党委生成电子签名，用于以后给下发的文件签名。可以设置密码加以保护，不设密码请留空。"
+                "设置了密码就请牢记，忘记后无法找回。"
+            )
+        )
         note.setWordWrap(True)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("passphrase")
@@ -98,7 +111,9 @@ class CommitteeInfoDialog(QDialog):
 
         outer = QVBoxLayout(self)
         outer.addWidget(scrolling(body), 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(tr("开始使用") if first_run else tr("保存"))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -120,7 +135,9 @@ class CommitteeInfoDialog(QDialog):
         if state.encrypted:
             note += tr("（设有密码）")
         if state.mismatch and state.identity is not None:
-            note += "\n" + tr("注意：数据库记录的指纹为 {0}，与密钥文件不符。").format(state.identity.fingerprint)
+            note += "\n" + tr("注意：数据库记录的指纹为 {0}，与密钥文件不符。").format(
+                state.identity.fingerprint
+            )
         self.key_note.setText(note)
 
     def submit(self) -> None:
@@ -153,7 +170,9 @@ class CommitteeInfoDialog(QDialog):
         # the key was made just now: show its fingerprint before closing
         self._show_key(state)
         self.name.setReadOnly(True)
-        self.intro.setText(tr("已保存。本党委的签名密钥已生成，指纹如下；以后各党支部可据此核对本党委下发的文件。"))
+        self.intro.setText(
+            tr("已保存。本党委的签名密钥已生成，指纹如下；以后各党支部可据此核对本党委下发的文件。")
+        )
         self.ok_button.setText(tr("完成"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).hide()
 

@@ -31,7 +31,9 @@ from .detail import table
 class KeyChangesDialog(QDialog):
     """Built from the key changes an op loaded; each decision is an op that reloads them."""
 
-    def __init__(self, changes: tuple[m.KeyChange, ...], ops: Operations, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, changes: tuple[m.KeyChange, ...], ops: Operations, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("KeyChangesDialog")
         self.ops = ops
@@ -40,10 +42,12 @@ class KeyChangesDialog(QDialog):
         self.setWindowTitle(tr("签名密钥变更"))
         body = QWidget()
         layout = QVBoxLayout(body)
-        note = QLabel(tr(
-            "党支部以签名密钥识别。同名党支部用新的密钥报送时，报送包先暂存；请先电话或当面与党支部书记核对新密钥指纹"
-            "（在其电脑“关于”或 dzdesk export 输出中可见），确认无误后再接收。"
-        ))
+        note = QLabel(
+            tr(
+                "党支部以签名密钥识别。同名党支部用新的密钥报送时，报送包先暂存；请先电话或当面与党支部书记核对新密钥指纹"
+                "（在其电脑“关于”或 dzdesk export 输出中可见），确认无误后再接收。"
+            )
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         headers = [tr("编号"), tr("党支部"), tr("期间"), tr("暂存时间"), tr("处理")]
@@ -79,7 +83,13 @@ class KeyChangesDialog(QDialog):
         self.changes = changes
         self.table.setRowCount(len(changes))
         for r, k in enumerate(changes):
-            values = [str(k.id), k.branch_name, k.period, labels.when(k.held_at), labels.decision(k.decision)]
+            values = [
+                str(k.id),
+                k.branch_name,
+                k.period,
+                labels.when(k.held_at),
+                labels.decision(k.decision),
+            ]
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         pending = [r for r, k in enumerate(changes) if not k.decision]
@@ -103,10 +113,14 @@ class KeyChangesDialog(QDialog):
             QMessageBox.information(self, tr("提示"), tr("请先选中一条“待确认”的密钥变更。"))
             return
         title = tr("确认密钥变更") if accept else tr("拒绝密钥变更")
-        question = (tr("确认“{0}”的新签名密钥？") if accept else tr("拒绝“{0}”的新签名密钥？")).format(change.branch_name)
+        question = (
+            tr("确认“{0}”的新签名密钥？") if accept else tr("拒绝“{0}”的新签名密钥？")
+        ).format(change.branch_name)
         question += "\n\n" + tr("新密钥指纹：") + "\n" + grouped(change.new_fingerprint, 8) + "\n\n"
-        question += tr("确认后，该密钥暂存的报送包将被接收，以后该党支部须使用新密钥。") if accept else tr(
-            "拒绝后，暂存的报送包不予接收。"
+        question += (
+            tr("确认后，该密钥暂存的报送包将被接收，以后该党支部须使用新密钥。")
+            if accept
+            else tr("拒绝后，暂存的报送包不予接收。")
         )
         if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
             return

@@ -67,6 +67,15 @@ def build_menus(window: CommitteeWindow, do: Actions) -> dict[str, QAction]:
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     window.addToolBar(toolbar)
-    for name in ("import_folder", "import_files", "grade", "detail", "keys", "roster", "deadline", "summary"):
+    for name in (
+        "import_folder",
+        "import_files",
+        "grade",
+        "detail",
+        "keys",
+        "roster",
+        "deadline",
+        "summary",
+    ):
         toolbar.addAction(made[name])
     return made

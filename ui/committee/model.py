@@ -46,17 +46,39 @@ def _name_key(text: str) -> Any:
 COLUMNS: list[tuple[str, Callable[[m.OverviewRow], str], Callable[[m.OverviewRow], Any]]] = [
     ("党支部", lambda r: r.name, lambda r: _name_key(r.name)),
     ("类型", lambda r: tr(r.kind), lambda r: _name_key(r.kind)),
-    ("党员", lambda r: "" if r.members is None else str(r.members), lambda r: -1 if r.members is None else r.members),
+    (
+        "党员",
+        lambda r: "" if r.members is None else str(r.members),
+        lambda r: -1 if r.members is None else r.members,
+    ),
     ("提交时间", lambda r: _when(r.submitted_at) or tr("未提交"), lambda r: r.submitted_at),
-    ("自查分", lambda r: _score(r.self_score), lambda r: -1.0 if r.self_score is None else r.self_score),
+    (
+        "自查分",
+        lambda r: _score(r.self_score),
+        lambda r: -1.0 if r.self_score is None else r.self_score,
+    ),
     ("自评等次", lambda r: r.self_grade, lambda r: r.self_grade or "Z"),
-    ("考核分", lambda r: _score(r.committee_score), lambda r: -1.0 if r.committee_score is None else r.committee_score),
+    (
+        "考核分",
+        lambda r: _score(r.committee_score),
+        lambda r: -1.0 if r.committee_score is None else r.committee_score,
+    ),
     ("考核等次", lambda r: r.committee_grade, lambda r: r.committee_grade or "Z"),
-    ("待整改", lambda r: str(r.open_rectifications) if r.submitted else "", lambda r: r.open_rectifications),
+    (
+        "待整改",
+        lambda r: str(r.open_rectifications) if r.submitted else "",
+        lambda r: r.open_rectifications,
+    ),
     ("标记", lambda r: labels.flags(r.flags), lambda r: (-len(r.flags), "、".join(r.flags))),
 ]
 NUMERIC = {2, 4, 6, 8}
-WARN_FLAGS = {m.FLAG_NOT_SUBMITTED, m.FLAG_KEY_HELD, m.FLAG_EMPTY, m.FLAG_LATE, m.FLAG_NOT_ON_ROSTER}
+WARN_FLAGS = {
+    m.FLAG_NOT_SUBMITTED,
+    m.FLAG_KEY_HELD,
+    m.FLAG_EMPTY,
+    m.FLAG_LATE,
+    m.FLAG_NOT_ON_ROSTER,
+}
 GRADE_COLOURS = {"A": "#b71c1c", "B": "#1b5e20", "C": "#795548", "D": "#424242"}
 
 
@@ -95,7 +117,11 @@ class OverviewModel(QAbstractTableModel):
             return
         self.sort_key(0, column)
         keys = self._keys[column]
-        order_ = sorted(range(len(self._rows)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        order_ = sorted(
+            range(len(self._rows)),
+            key=keys.__getitem__,
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
         self.layoutAboutToBeChanged.emit()
         new_position = {old: new for new, old in enumerate(order_)}
         persistent = self.persistentIndexList()
@@ -119,15 +145,29 @@ class OverviewModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return tr(COLUMNS[section][0])
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
+        if (
+            orientation == Qt.Orientation.Vertical
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._rows)
+        ):
             return str(section + 1)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(COLUMNS)):
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self._rows))
+            or not (0 <= index.column() < len(COLUMNS))
+        ):
             return None
         row, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -146,7 +186,9 @@ class OverviewModel(QAbstractTableModel):
 
     def _foreground(self, row: m.OverviewRow, col: int) -> QBrush | None:
         if not row.submitted:
-            return QBrush(QColor("#9e9e9e")) if col != len(COLUMNS) - 1 else QBrush(QColor("#c62828"))
+            return (
+                QBrush(QColor("#9e9e9e")) if col != len(COLUMNS) - 1 else QBrush(QColor("#c62828"))
+            )
         if col == 7 and row.committee_grade:
             return QBrush(QColor(GRADE_COLOURS[row.committee_grade]))
         if col == len(COLUMNS) - 1 and WARN_FLAGS.intersection(row.flags):
@@ -173,7 +215,10 @@ FILTERS = {
     "missing": "未提交",
     "ungraded": "已提交、未评定",
     "flagged": "有标记",
-    "A": "考核A级", "B": "考核B级", "C": "考核C级", "D": "考核D级",
+    "A": "考核A级",
+    "B": "考核B级",
+    "C": "考核C级",
+    "D": "考核D级",
 }
 
 

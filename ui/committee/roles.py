@@ -53,7 +53,9 @@ def open_committee(
     return window
 
 
-def switch_to_branch(window: CommitteeWindow, executor: Executor | None = None) -> BranchLauncher | None:
+def switch_to_branch(
+    window: CommitteeWindow, executor: Executor | None = None
+) -> BranchLauncher | None:
     """Close the committee window and start the branch window the usual way (first-run setup
     included). The role is remembered once the branch side has a profile (the launcher saves it)."""
     from ..startup import BranchLauncher

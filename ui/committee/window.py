@@ -51,7 +51,6 @@ from .model import COLUMNS, FILTERS, ROW_ROLE, OverviewFilter, OverviewModel
 __all__ = ["IMPORT_CANCELLED", "CommitteeWindow", "open_committee_window"]
 
 
-
 def column_samples() -> list[str]:
     """What a column must fit besides its header (the name column takes the rest), as shown."""
     flags = labels.flags((m.FLAG_EMPTY, m.FLAG_FOCUSED_HELP))
@@ -76,7 +75,9 @@ class CommitteeWindow(QMainWindow):
         self.ops = Operations(store, executor, parent=self)
         self.ops.on_error = self.show_warning
         self.paths = paths if paths is not None else store.paths if store is not None else None
-        self.settings = settings or (load_settings(self.paths.settings_file) if self.paths else Settings())
+        self.settings = settings or (
+            load_settings(self.paths.settings_file) if self.paths else Settings()
+        )
         self.today = today
         self.view: OverviewView | None = None
         self.last_dialog: QWidget | None = None
@@ -121,7 +122,9 @@ class CommitteeWindow(QMainWindow):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts")
         self.counts_label.setWordWrap(True)
-        self.identity_hint = QLabel(f"<a href='#'>{tr('尚未填写本党委名称：点此填写（通报的发文单位）')}</a>")
+        self.identity_hint = QLabel(
+            f"<a href='#'>{tr('尚未填写本党委名称：点此填写（通报的发文单位）')}</a>"
+        )
         self.identity_hint.setObjectName("identityHint")
         self.identity_hint.linkActivated.connect(lambda _link: self.commands.committee_info())
         self.identity_hint.hide()
@@ -231,7 +234,11 @@ class CommitteeWindow(QMainWindow):
         self.model.set_rows(view.rows)
         self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
         q = view.quota
-        text = "A级名额：{0} / {1}（名册党支部 {2} 个 × 10%）" if q.from_roster else "A级名额：{0} / {1}（已导入党支部 {2} 个 × 10%）"
+        text = (
+            "A级名额：{0} / {1}（名册党支部 {2} 个 × 10%）"
+            if q.from_roster
+            else "A级名额：{0} / {1}（已导入党支部 {2} 个 × 10%）"
+        )
         self.quota_label.setText(tr(text).format(q.used, q.allowed, q.base))
         self.quota_label.setStyleSheet(
             "font-weight: bold; color: %s;" % ("#c62828" if q.used >= q.allowed else "#1b5e20")
@@ -240,7 +247,9 @@ class CommitteeWindow(QMainWindow):
         text = tr("共 {0} 个党支部：已提交 {1}，未提交 {2}，已评定 {3}").format(
             total, view.submitted, total - view.submitted, view.graded
         )
-        text += tr("　截止日期 {0}").format(view.deadline) if view.deadline else tr("　未设截止日期")
+        text += (
+            tr("　截止日期 {0}").format(view.deadline) if view.deadline else tr("　未设截止日期")
+        )
         if view.pending_key_changes:
             text += tr("　密钥变更待确认 {0} 个").format(view.pending_key_changes)
         self.counts_label.setText(text)
@@ -259,7 +268,9 @@ class CommitteeWindow(QMainWindow):
             return
         if not self.model.rowCount():
             self.statusBar().showMessage(
-                tr("本期还没有报送包：点击“导入文件夹”选择U盘中存放 .dzb 报送包的文件夹；也可先“导入名册”。")
+                tr(
+                    "本期还没有报送包：点击“导入文件夹”选择U盘中存放 .dzb 报送包的文件夹；也可先“导入名册”。"
+                )
             )
             return
         self.statusBar().showMessage(
@@ -314,12 +325,16 @@ class CommitteeWindow(QMainWindow):
         fit_to_screen(self, 1366, 860)
 
     def save_settings(self) -> None:
-        self.settings.geometry["committee"] = base64.b64encode(bytes(self.saveGeometry().data())).decode()
+        self.settings.geometry["committee"] = base64.b64encode(
+            bytes(self.saveGeometry().data())
+        ).decode()
         if self.paths is not None:
             save_settings(self.paths.settings_file, self.settings)
 
     def change_font(self, delta: int) -> None:
-        apply_font_size(QApplication.instance(), self.settings.clamp_font(self.settings.font_pt + delta))
+        apply_font_size(
+            QApplication.instance(), self.settings.clamp_font(self.settings.font_pt + delta)
+        )
         self.size_columns()
         self.save_settings()
 
@@ -327,7 +342,9 @@ class CommitteeWindow(QMainWindow):
         self.settings.language = code
         self.save_settings()
         QMessageBox.information(
-            self, "dzdesk", "界面语言将在重新打开程序后切换。\nThe language changes the next time dzdesk starts."
+            self,
+            "dzdesk",
+            "界面语言将在重新打开程序后切换。\nThe language changes the next time dzdesk starts.",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

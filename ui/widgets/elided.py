@@ -65,7 +65,9 @@ class ElidedTooltips(QStyledItemDelegate):
         return super().helpEvent(event, view, option, index)
 
 
-def elide_with_tooltips(view: QAbstractItemView, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+def elide_with_tooltips(
+    view: QAbstractItemView, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight
+) -> None:
     """Elide long cells of ``view`` and show their full text on hover."""
     view.setTextElideMode(mode)
     view.setItemDelegate(ElidedTooltips(view))

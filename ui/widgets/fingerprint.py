@@ -44,7 +44,11 @@ class FingerprintView(QWidget):
     """The fingerprint (selectable) and a 复制 button that copies it on one line."""
 
     def __init__(
-        self, fingerprint: str = "", parent: QWidget | None = None, *, per_line: int = GROUPS_PER_LINE
+        self,
+        fingerprint: str = "",
+        parent: QWidget | None = None,
+        *,
+        per_line: int = GROUPS_PER_LINE,
     ) -> None:
         super().__init__(parent)
         self.per_line = per_line
