@@ -112,7 +112,10 @@ class AnswerLine:
     task_title: str
     status: str  # a template status code ('done', …) or '' when not answered
     narrative: str
-    plan: str  # the rectification's problem, measures, owner and deadline, joined
+    problem: str  # the rectification, for a task not (fully) done
+    measures: str
+    owner: str
+    deadline: str
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,6 @@ def load_detail(store: CommitteeStore, submission_id: int) -> DetailView:
     answers = []
     for a in store.snapshot(sub.id).get("answers", []):
         rect = a.get("rectification") or {}
-        parts = (rect.get("problem"), rect.get("measures"), rect.get("owner"), rect.get("deadline"))
         key = str(a.get("task_key", ""))
         answers.append(
             AnswerLine(
@@ -152,7 +154,10 @@ def load_detail(store: CommitteeStore, submission_id: int) -> DetailView:
                 task_title=task_title(sub.template_id, key),
                 status=str(a.get("status") or ""),
                 narrative=str(a.get("narrative") or ""),
-                plan="；".join(str(x) for x in parts if x),
+                problem=str(rect.get("problem") or ""),
+                measures=str(rect.get("measures") or ""),
+                owner=str(rect.get("owner") or ""),
+                deadline=str(rect.get("deadline") or ""),
             )
         )
     evidence = tuple(

@@ -40,7 +40,7 @@ def main() -> None:
     from dzdesk.paths import resolve_paths
     from ui.app import prepare_app
     from ui.committee.roles import open_committee
-    from ui.committee.window import CommitteeWindow
+    from ui.committee.window import NAME_SAMPLE, CommitteeWindow
     from ui.operations import SyncExecutor
     from ui.widgets.screen import available, outside_screen
 
@@ -91,6 +91,11 @@ def main() -> None:
             assert widget.selected_grade() == "", widget.selected_grade()
             widget.save()
         record(name, widget)
+        if name == "window":  # the branch names get room: the other columns shrink first
+            results[name]["name_column"] = [
+                widget.table.horizontalHeader().sectionSize(0),
+                widget.table.fontMetrics().horizontalAdvance(NAME_SAMPLE),
+            ]
     settle(window)
     window.close()
     print(

@@ -32,7 +32,9 @@ def test_detail_dialog_shows_answers_evidence_history(qtbot, committee, fake_bun
     assert dialog.answers_table.item(0, 1).text() == "学习贯彻党的创新理论"
     assert dialog.answers_table.item(0, 2).text() == "已完成"
     assert dialog.answers_table.item(16, 2).text() == "部分完成"
-    assert "第03党支部任务" in dialog.answers_table.item(16, 4).text()  # the rectification plan
+    assert (
+        dialog.answers_table.item(16, 4).text().startswith("存在问题：第03党支部任务")
+    )  # the rectification
     assert dialog.evidence_table.rowCount() == 1
     history = dialog.tabs.widget(2)
     assert [history.item(r, 1).text() for r in range(history.rowCount())] == [

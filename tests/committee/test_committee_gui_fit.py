@@ -50,6 +50,11 @@ def test_every_view_fits_the_screen(fitted):
         assert view["outside"] == [], name
 
 
+def test_branch_names_keep_room_in_the_overview(fitted):
+    width, needed = fitted["views"]["window"]["name_column"]
+    assert width >= needed
+
+
 def test_tables_elide_long_cells(fitted):
     for name in ("window", "detail", "keys", "import"):
         assert fitted["views"][name]["elide"] == [ELIDE_RIGHT], name

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from dzdesk.committee import models as m
 from dzdesk.committee.store import CommitteeStore
-from dzdesk.committee.views import DetailView
+from dzdesk.committee.views import AnswerLine, DetailView
 
 from ..i18n import tr
 from ..operations import Operations
@@ -60,6 +60,23 @@ def table(headers: list[str], rows: list[list[str]], *, wrap: bool = True) -> QT
     widget.horizontalHeader().setStretchLastSection(True)
     widget.verticalHeader().setVisible(False)
     return widget
+
+
+def rectification(answer: AnswerLine) -> str:
+    """'存在问题：…\n整改措施：…\n责任人：…　完成时限：…' (the parts given)."""
+    lines = [
+        tr("{0}：{1}").format(tr(label), value.strip())
+        for label, value in (("存在问题", answer.problem), ("整改措施", answer.measures))
+        if value.strip()
+    ]
+    who = [
+        tr("{0}：{1}").format(tr(label), value.strip())
+        for label, value in (("责任人", answer.owner), ("完成时限", answer.deadline))
+        if value.strip()
+    ]
+    if who:
+        lines.append("　".join(who))
+    return "\n".join(lines)
 
 
 class BranchDetail(QDialog):
@@ -110,7 +127,7 @@ class BranchDetail(QDialog):
 
     def _answers(self) -> QTableWidget:
         rows = [
-            [a.task_key, a.task_title, labels.status(a.status), a.narrative, a.plan]
+            [a.task_key, a.task_title, labels.status(a.status), a.narrative, rectification(a)]
             for a in self.view.answers
         ]
         widget = table(

@@ -38,14 +38,14 @@ def _when(text: str) -> str:
 _COLLATOR = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
-def _name_key(text: str) -> Any:
+def name_sort_key(text: str) -> Any:
     return _COLLATOR.sortKey(text)
 
 
 # (header, display, sort key); headers and displayed words go through tr() when shown
 COLUMNS: list[tuple[str, Callable[[m.OverviewRow], str], Callable[[m.OverviewRow], Any]]] = [
-    ("党支部", lambda r: r.name, lambda r: _name_key(r.name)),
-    ("类型", lambda r: tr(r.kind), lambda r: _name_key(r.kind)),
+    ("党支部", lambda r: r.name, lambda r: name_sort_key(r.name)),
+    ("类型", lambda r: tr(r.kind), lambda r: name_sort_key(r.kind)),
     (
         "党员",
         lambda r: "" if r.members is None else str(r.members),

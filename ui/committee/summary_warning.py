@@ -10,7 +10,7 @@ from dzdesk.committee.views import SummaryCheck
 from ..appearance import style_widgets
 from ..i18n import tr
 from ..widgets.screen import fit_to_screen, scrolling
-from . import labels
+from .model import name_sort_key
 
 
 class SummaryWarningDialog(QDialog):
@@ -27,15 +27,17 @@ class SummaryWarningDialog(QDialog):
         layout.addWidget(lead)
         self.sections: dict[str, QLabel] = {}
         for key, title, names in (
-            ("ungraded", tr("已提交、尚未评定等次的党支部（{0} 个）："), check.ungraded),
             ("held", tr("报送包暂存、等待确认的党支部（{0} 个，不计入通报）："), check.held),
+            ("ungraded", tr("已提交、尚未评定等次的党支部（{0} 个）："), check.ungraded),
         ):
             if not names:
                 continue
             heading = QLabel(title.format(len(names)))
             heading.setObjectName("warning")
             layout.addWidget(heading)
-            listing = QLabel(labels.joined(names))
+            listing = QLabel(
+                "\n".join(sorted(names, key=name_sort_key))
+            )  # one a line: long names never break
             listing.setObjectName(key)
             listing.setTextFormat(Qt.TextFormat.PlainText)  # names come from the branches' files
             listing.setWordWrap(True)
@@ -51,9 +53,11 @@ class SummaryWarningDialog(QDialog):
         buttons = QDialogButtonBox()
         self.go_on = buttons.addButton(tr("仍然生成"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.go_back = buttons.addButton(tr("返回"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.go_back.setDefault(True)
+        self.go_on.setAutoDefault(False)
+        self.go_back.setDefault(True)  # Enter goes back: writing despite the gaps is a choice
+        self.go_back.setFocus()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
         style_widgets(self)
-        fit_to_screen(self, 640, 420)
+        fit_to_screen(self, 660, 540)
