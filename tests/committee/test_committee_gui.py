@@ -307,3 +307,16 @@ def test_import_on_a_worker_disables_the_window_shows_progress_and_cancels(
     assert isinstance(report, ImportReportDialog) and report.table.rowCount() == kept
     assert report.findChild(QLabel, "stopped").text().startswith(IMPORT_CANCELLED)
     win.close()
+
+
+def test_a_damaged_committee_database_is_one_sentence_and_closes_the_window(qtbot, paths, monkeypatch):
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    paths.committee_db.write_bytes(b"not a database at all, " * 100)
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: said.append(a[2]))
+    win = CommitteeWindow(None, SyncExecutor(), paths=paths, today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_store()  # on the operations thread: the failure comes back as one sentence
+    assert len(said) == 1 and "committee.sqlite" in said[0] and "Traceback" not in said[0]
+    assert not win.isVisible() and win.closed and win.ops.store is None
