@@ -32,9 +32,16 @@
    QSortFilterProxyModel. Target: each sort/filter ≤ 100 ms. Baseline: Python's
    sorted() over the same keys.
 
+3. The summary 通报 with a roster of 5,000 branches and 500 submissions (about 2,000 open
+   rectifications), as PDF and as XLSX, then the same with a roster of 100,000. Targets: PDF and
+   XLSX each <= 5 s at 5,000; the 100,000 case <= 20x the 5,000 case. Baselines in the same run:
+   for the PDF, the summary's text (names, table cells) set as plain paragraphs of 100 characters
+   in the same typography, no lists or tables; for the XLSX, as many cells streamed by openpyxl
+   with no styling.
+
 Run:  python benchmarks/bench_committee.py [--bundles 500] [--branches 5000]
-      [--skip-overview] [--skip-import] [--repeat 2] [--workdir DIR (keep and reuse the built bundles)]
-      [--start fork|spawn|threads|auto]
+      [--skip-overview] [--skip-import] [--skip-summary] [--repeat 2] [--workdir DIR (keep and reuse the built bundles)]
+      [--start fork|spawn|threads|auto] [--summary-rows 5000] [--summary-big 100000]
 """
 
 from __future__ import annotations
@@ -65,7 +72,7 @@ from import_floors import (  # noqa: E402
 from dzdesk.bundle import verify_bundle  # noqa: E402
 from dzdesk.bundle.types import BundleEvidence, VerifiedBundle  # noqa: E402
 from dzdesk.committee.importer import import_bundles  # noqa: E402
-from dzdesk.committee.overview import overview_rows  # noqa: E402
+from dzdesk.committee.overview import overview_rows, rectifications  # noqa: E402
 from dzdesk.committee.store import CommitteeStore  # noqa: E402
 from dzdesk.committee.workers import start_method  # noqa: E402
 from dzdesk.models import BranchProfile  # noqa: E402
@@ -249,6 +256,85 @@ def bench_overview(count: int) -> None:
     print(f"slowest sort/filter with {count} branches: {worst:.1f} ms (target <= 100 ms) {'OK' if worst <= 100 else 'OVER'}")
 
 
+def _summary_roster(store: CommitteeStore, rows: int) -> None:
+    from dzdesk.committee.models import RosterEntry
+
+    submitted = [RosterEntry(b["name"], "nonpublic", "书记") for b in store.branches()]
+    others = [RosterEntry(f"未报送第{i:06d}号{'社会组织' if i % 3 else '非公企业'}党支部", "social", f"书记{i}")
+              for i in range(rows - len(submitted))]
+    store.replace_roster(submitted + others)
+
+
+def _plain_pdf(out: Path, texts: list[str]) -> None:
+    """The summary's text in the same typography, as paragraphs of a few lines each (no lists, no tables)."""
+    from dzdesk.report.typography import OfficialDocTemplate, typography
+
+    typo = typography()
+    text = "、".join(texts)
+    story = [typo.para(text[i : i + 100], "body") for i in range(0, len(text), 100)]
+    OfficialDocTemplate(str(out), typo, title="基准").build(story)
+
+
+def _plain_xlsx(out: Path, rows: int, cols: int) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("党支部")
+    for i in range(rows):
+        ws.append([i, f"第{i:06d}号党支部", "社会组织", "书记", 7, "2027-01-05 10:00", 1, 95.0, "A", None, None,
+                   None, 0, "未提交", "是"][:cols])
+    wb.save(out)
+
+
+def bench_summary(rows: int, submissions: int, big: int, repeat: int = 3) -> None:
+    from datetime import date
+
+    from dzdesk.committee.summary import write_summary
+
+    def best(fn, runs: int) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    today = date(2027, 1, 20)
+    results: dict[tuple[int, str], float] = {}
+    with tempfile.TemporaryDirectory(prefix="dzdesk-bench-") as tmp:
+        root = Path(tmp)
+        with CommitteeStore(resolve_paths(root / "committee"), actor="bench") as store:
+            t0 = time.perf_counter()
+            fill_committee(store, submissions)
+            print(f"setup: {submissions} submissions recorded in {time.perf_counter() - t0:.1f} s")
+            for size, runs in ((rows, repeat), (big, 1)):
+                _summary_roster(store, size)
+                open_rects = rectifications(store, PERIOD, today)
+                rects = len(open_rects)
+                texts = [r.name for r in overview_rows(store, PERIOD)] + [
+                    f"{r.branch}{r.task_key}{r.task_title}{r.problem}{r.deadline}" for r in open_rects]
+                for kind in ("pdf", "xlsx"):
+                    out = root / f"summary-{size}.{kind}"
+                    seconds = best(lambda out=out: write_summary(store, PERIOD, out, today=today), runs)
+                    results[size, kind] = seconds
+                    if kind == "pdf":
+                        base = best(lambda texts=texts: _plain_pdf(root / "plain.pdf", texts), 1)
+                        what = f"its text as plain paragraphs in the same typography {base:.2f} s"
+                    else:
+                        base = best(lambda size=size: _plain_xlsx(root / "plain.xlsx", size + 1, 15), 1)
+                        base += best(lambda rects=rects: _plain_xlsx(root / "plain-rects.xlsx", rects + 1, 10), 1)
+                        what = f"the same cells streamed with no styling {base:.2f} s"
+                    print(f"summary {kind.upper()}, roster {size}, {submissions} submissions, {rects} rectifications: "
+                          f"{seconds:.2f} s ({out.stat().st_size / 1e6:.1f} MB) = {seconds / base:.1f}x the baseline "
+                          f"({what})")
+                overview = best(lambda: overview_rows(store, PERIOD), runs)
+                print(f"  of which overview_rows() alone: {overview:.2f} s")
+    for kind in ("pdf", "xlsx"):
+        small, large = results[rows, kind], results[big, kind]
+        print(f"summary {kind.upper()}: roster {rows} {small:.2f} s (target <= 5 s) {'OK' if small <= 5 else 'OVER'}; "
+              f"roster {big} {large:.2f} s = {large / small:.1f}x (target <= 20x) {'OK' if large / small <= 20 else 'OVER'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bundles", type=int, default=500)
@@ -256,6 +342,10 @@ def main() -> None:
     parser.add_argument("--branches", type=int, default=5000)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-overview", action="store_true")
+    parser.add_argument("--skip-summary", action="store_true")
+    parser.add_argument("--summary-rows", type=int, default=5000, help="roster rows of the summary case")
+    parser.add_argument("--summary-big", type=int, default=100_000, help="roster rows of the large summary case")
+    parser.add_argument("--summary-submissions", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=2, help="import runs (each into a fresh committee store)")
     parser.add_argument("--workdir", help="keep the built bundles here and reuse them on the next run")
     parser.add_argument("--start", choices=["fork", "spawn", "threads", "auto"], default="fork",
@@ -263,6 +353,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_overview:
         bench_overview(args.branches)
+    if not args.skip_summary:
+        bench_summary(args.summary_rows, args.summary_submissions, args.summary_big)
     if not args.skip_import:
         bench_import(args.bundles, args.size, args.workdir, args.repeat, args.start)
 

@@ -191,11 +191,9 @@ def _location_mode(paths: AppPaths) -> str:
     return "命令行 --home 指定"
 
 
-def _bundle_format() -> str | None:
-    try:
-        from .bundle.format import FORMAT_NAME, FORMAT_VERSION
-    except ImportError:  # built without the export bundle
-        return None
+def _bundle_format() -> str:
+    from .bundle.format import FORMAT_NAME, FORMAT_VERSION
+
     return f"{FORMAT_NAME} {FORMAT_VERSION}"
 
 

@@ -263,3 +263,24 @@ def builtin_template(template_id: str = BUILTIN_ID) -> Template:
         if template.id == template_id:
             return template
     raise ValidationError(f"未找到内置模板“{template_id}”。", f"No built-in template '{template_id}'.")
+
+
+MAX_TASKS = 500
+MAX_TEXT = {"title": 200, "text": 5000, "guidance": 5000}
+
+
+def check_limits(template: Template) -> None:
+    """Sizes a committee-issued checklist may have (parse_template has checked its shape and points)."""
+    if len(template.tasks) > MAX_TASKS:
+        raise ValidationError(
+            f"模板的任务过多（{len(template.tasks)} 项），最多 {MAX_TASKS} 项。",
+            f"The template has {len(template.tasks)} tasks; at most {MAX_TASKS} are allowed.",
+        )
+    for task in template.tasks:
+        for name, limit in MAX_TEXT.items():
+            value = getattr(task, name)
+            if len(value) > limit:
+                raise ValidationError(
+                    f"模板文件有误：任务“{task.key}”的 {name} 过长（{len(value)} 字，最多 {limit} 字）。",
+                    f"Template error at task '{task.key}': {name} is longer than {limit} characters.",
+                )

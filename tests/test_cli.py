@@ -171,3 +171,20 @@ def test_error_output_in_a_subprocess_is_one_line_without_traceback(tmp_path):
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "2026Q9" in result.stderr
+
+
+def test_a_broken_gui_install_is_reported_as_itself(monkeypatch, capsys):
+    """No guard that turns a missing Qt library into "update to a newer version": the real ImportError shows."""
+    import importlib
+
+    real = importlib.import_module
+
+    def broken(name, *args):
+        if name == "ui.app":
+            raise ImportError("libEGL.so.1: cannot open shared object file")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", broken)
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "图形界面无法启动" in err and "libEGL.so.1" in err

@@ -210,3 +210,17 @@ def test_wal_mode_and_snapshot_is_deterministic(demo_store):
     reopened = Store(demo_store.paths)
     assert snapshot_digest(reopened.snapshot(reopened.require("2026Q4"))) == q4.snapshot_digest
     reopened.close()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("某\x1b[31m党支部", "U+001B"), ("某公司\u202e党支部", "U+202E"), ("某\u200b党支部", "U+200B"),
+    ("党" * 101, "过长"), ("  ", "请填写"),
+])
+def test_profile_names_follow_the_rules_the_committee_checks(store, profile, name, message):
+    """The branch side refuses what a committee would refuse in a bundle (dzdesk/textrules.py)."""
+    import re
+    from dataclasses import replace
+
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        store.save_profile(replace(profile, name=name))
+    assert store.profile() == profile

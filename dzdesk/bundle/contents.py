@@ -15,56 +15,48 @@ checks both against each other), so every refusal keeps its message.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from functools import cache
-from typing import Any, NamedTuple
+from dataclasses import asdict
+from typing import Any
 
-from ..canonical import canonical_bytes
 from ..models import ChangeEntry
-from ..scoring import ScoreResult, score
+from ..scoring import ScoreResult
 from ..snapshot import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshot_digest
-from ..template import STATUSES, Template, builtin_template
-from .format import ASSESSMENT, ASSESSMENT_FORMAT, CHANGES, CHANGES_FORMAT, SHA256_RE, printable
+from ..template import STATUSES, Template
+from .assessment_kind import branch_profile
+from .format import (
+    ASSESSMENT,
+    ASSESSMENT_FORMAT,
+    CHANGES,
+    CHANGES_FORMAT,
+    MAX_ENTRY_BYTES,
+    MAX_REVISION,
+    SHA256_RE,
+    printable,
+)
 from .manifest import (
     ABSENT,
     Entry,
     Manifest,
-    branch_profile,
     check_format,
     field,
+    int_field,
     sha_field,
     shape_error,
+)
+from .scorecheck import (
+    TEMPLATE_FIELD,
+    Carried,
+    Scored,
+    TemplateLookup,
+    check_score,
+    check_stated,
+    check_tasks,
+    find_template,
 )
 from .types import BundleError
 
 CONTENT_VERSION = 1
 RECTIFICATION_FIELDS = ("problem", "measures", "owner", "deadline")
-SCORE_FACTS = ("total", "earned", "possible", "grade", "band_grade", "flags", "counts", "answered", "task_count")
-AREA_FACTS = ("key", "earned", "possible", "max_points")
-
-
-class _Status(NamedTuple):
-    """What ``scoring.score`` reads of an Answer (its ``status``; it is always truthy), built far quicker
-    than the frozen dataclass for the hundreds of answers an import re-scores."""
-
-    status: str | None
-
-
-@dataclass(frozen=True)
-class KnownTemplate:
-    """A template this build carries, with what the score check needs from it worked out once."""
-
-    template: Template
-    identity: dict[str, str]  # as the snapshot names it: id, version, hash
-    task_keys: frozenset[str]
-
-
-@cache
-def builtin_known() -> KnownTemplate:
-    template = builtin_template()
-    return KnownTemplate(
-        template, {"id": template.id, "version": template.version, "hash": template.hash}, frozenset(template.task_keys)
-    )
 
 
 def score_document(result: ScoreResult) -> dict[str, Any]:
@@ -84,12 +76,15 @@ def score_document(result: ScoreResult) -> dict[str, Any]:
     }
 
 
-def assessment_document(snapshot: dict[str, Any], result: ScoreResult) -> dict[str, Any]:
+def assessment_document(snapshot: dict[str, Any], result: ScoreResult, template: Template) -> dict[str, Any]:
+    """assessment.json: the snapshot, the branch's score, and the template itself, so the committee can
+    recompute the score even from a template it was never given (see scorecheck.py)."""
     return {
         "format": ASSESSMENT_FORMAT,
         "format_version": CONTENT_VERSION,
         "snapshot": snapshot,
         "score": score_document(result),
+        TEMPLATE_FIELD: template.raw,
     }
 
 
@@ -106,8 +101,11 @@ def changes_document(rows: Sequence[tuple[int, ChangeEntry]]) -> dict[str, Any]:
     }
 
 
-def check_assessment(doc: Any, manifest: Manifest) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return (snapshot, score) after checking both against the signed manifest."""
+def check_assessment(
+    doc: Any, manifest: Manifest, known: TemplateLookup | None = None, carried: Carried | None = None
+) -> tuple[dict[str, Any], dict[str, Any], Scored]:
+    """Return (snapshot, stated score, the verifier's own scoring) after checking them against the
+    signed manifest and, where the template can be had, against the template."""
     check_format(doc, ASSESSMENT, ASSESSMENT_FORMAT, CONTENT_VERSION)
     snapshot = field(doc, "snapshot", dict, ASSESSMENT)
     try:
@@ -127,11 +125,17 @@ def check_assessment(doc: Any, manifest: Manifest) -> tuple[dict[str, Any], dict
             raise _disagrees(key)
     if branch_profile(field(snapshot, "branch", dict, ASSESSMENT, "snapshot."), ASSESSMENT, "snapshot.branch.") != manifest.branch:
         raise _disagrees("branch")
-    _check_answers(field(snapshot, "answers", list, ASSESSMENT, "snapshot."))
-    _check_evidence(field(snapshot, "evidence", list, ASSESSMENT, "snapshot."), manifest)
+    answers = field(snapshot, "answers", list, ASSESSMENT, "snapshot.")
+    _check_answers(answers)
+    evidence = field(snapshot, "evidence", list, ASSESSMENT, "snapshot.")
+    _check_evidence(evidence, manifest)
     result = field(doc, "score", dict, ASSESSMENT)
-    _check_score(result, snapshot, manifest)
-    return snapshot, result
+    template, source = find_template(doc, snapshot["template"], known, carried)
+    if template is None:
+        check_stated(result)
+        return snapshot, result, Scored(None, "", None)
+    check_tasks(template, answers, evidence)
+    return snapshot, result, Scored(template, source, check_score(result, snapshot, manifest, template))
 
 
 def _disagrees(key: str) -> BundleError:
@@ -143,6 +147,12 @@ def _disagrees(key: str) -> BundleError:
 def _check_answers(rows: list[Any]) -> None:
     if not _answers_ok(rows):
         _explain_answers(rows)
+    keys = [row["task_key"] for row in rows]
+    if len(set(keys)) != len(keys):  # even identical duplicates: one answer per task, or the score is ambiguous
+        seen: set[str] = set()
+        duplicate = next(k for k in keys if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        shown = printable(duplicate, 20)
+        raise shape_error(ASSESSMENT, f"任务“{shown}”的答案出现了不止一次", f"task '{shown}' is answered more than once")
 
 
 def _answers_ok(rows: list[Any]) -> bool:
@@ -213,7 +223,7 @@ def _explain_evidence(rows: list[Any], entries: dict[str, Entry]) -> None:
         where = f"snapshot.evidence[{i}]."
         sha = sha_field(row, "sha256", ASSESSMENT, where)
         name = printable(field(row, "name", str, ASSESSMENT, where))
-        size = field(row, "size", int, ASSESSMENT, where)
+        size = int_field(row, "size", ASSESSMENT, where, 0, MAX_ENTRY_BYTES)
         field(row, "task_key", str, ASSESSMENT, where)
         field(row, "caption", str, ASSESSMENT, where)
         entry = entries.get(sha)
@@ -232,60 +242,6 @@ def _explain_evidence(rows: list[Any], entries: dict[str, Entry]) -> None:
         )
 
 
-def _check_score(result: dict[str, Any], snapshot: dict[str, Any], manifest: Manifest) -> None:
-    total = field(result, "total", (int, float), ASSESSMENT, "score.")
-    grade = field(result, "grade", str, ASSESSMENT, "score.")
-    flags = field(result, "flags", list, ASSESSMENT, "score.")
-    if not all(isinstance(f, str) for f in flags):
-        raise shape_error(ASSESSMENT, "“score.flags”应为文字列表", "'score.flags' must be a list of strings")
-    known = builtin_known()
-    if snapshot["template"] != known.identity:
-        return  # a committee-supplied template this build does not carry: the signature vouches for the score
-    task_keys = known.task_keys
-    answers = {}
-    for row in snapshot["answers"]:  # shapes checked by _check_answers
-        key = row["task_key"]
-        if key not in task_keys:
-            shown = printable(key, 20)
-            raise shape_error(ASSESSMENT, f"任务“{shown}”不在模板中", f"task '{shown}' is not in the template")
-        # the rectification's text does not count towards the score
-        answers[key] = _Status(row["status"])
-    expected = score(known.template, answers, manifest.branch.full_members)  # type: ignore[arg-type]
-    try:
-        stated: bytes | None = _numbers(result)
-    except ValueError:  # a number JSON cannot carry (1e400 parses as infinity): it is not the computed score
-        stated = None
-    if _result_numbers(expected) != stated:
-        raise BundleError(
-            f"自评数据中的得分（{total:g}，{grade}级）与答案计算结果（{expected.total:g}，{expected.grade}级）不符。",
-            f"The stated score ({total:g}, {grade}) does not match the answers ({expected.total:g}, {expected.grade}).",
-        )
-
-
-def _result_numbers(result: ScoreResult) -> bytes:
-    """``_numbers(score_document(result))``, without the dataclass walk of ``asdict``."""
-    return canonical_bytes({
-        "total": result.total, "earned": result.earned, "possible": result.possible, "grade": result.grade,
-        "band_grade": result.band_grade, "flags": list(result.flags), "counts": result.counts,
-        "answered": result.answered, "task_count": result.task_count,
-        "areas": [{"key": a.key, "earned": a.earned, "possible": a.possible, "max_points": a.max_points}
-                  for a in result.areas],
-    })
-
-
-def _numbers(result: dict[str, Any]) -> bytes:
-    """The parts of a score that follow from template and answers alone (not the wording of reasons,
-    which a later dzdesk may phrase differently), in canonical form."""
-    areas = result.get("areas")
-    return canonical_bytes({
-        **{k: result.get(k) for k in SCORE_FACTS},
-        "areas": [
-            {k: a.get(k) for k in AREA_FACTS} if isinstance(a, dict) else a
-            for a in (areas if isinstance(areas, list) else [areas])
-        ],
-    })
-
-
 def check_changes(doc: Any) -> list[dict[str, Any]]:
     check_format(doc, CHANGES, CHANGES_FORMAT, CONTENT_VERSION)
     rows = field(doc, "changes", list, CHANGES)
@@ -301,6 +257,7 @@ def _changes_ok(rows: list[Any]) -> bool:
         old, new = row.get("old", ABSENT), row.get("new", ABSENT)
         if (
             type(row.get("revision")) is not int
+            or not 1 <= row["revision"] <= MAX_REVISION
             or type(row.get("at")) is not str
             or type(row.get("actor")) is not str
             or type(row.get("task_key")) is not str
@@ -316,7 +273,7 @@ def _explain_changes(rows: list[Any]) -> None:
     """Raise naming the first malformed change (the quick test found one)."""
     for i, row in enumerate(rows):
         where = f"changes[{i}]."
-        field(row, "revision", int, CHANGES, where)
+        int_field(row, "revision", CHANGES, where, 1, MAX_REVISION)
         for key in ("at", "actor", "task_key", "field"):
             field(row, key, str, CHANGES, where)
         for key in ("old", "new"):

@@ -7,9 +7,9 @@ program writes is always inside the limits its verifier enforces.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..models import BranchProfile
+from ..textrules import shown
 from .types import BUNDLE_SUFFIX
 
 FORMAT_NAME = "dzdesk-bundle"
@@ -44,6 +44,12 @@ MAX_RATIO = 1000  # uncompressed / compressed, beyond a 1 MiB allowance per entr
 RATIO_ALLOWANCE = MiB
 CHUNK = MiB
 
+# Ranges of the numbers a bundle states (docs/bundle-format.md, section 9). A number outside is a
+# shape error: no branch has 100,001 members, and a revision of 2**62 would block every later one.
+MAX_REVISION = 10_000
+MAX_PARTY_MEMBERS = 100_000  # 正式党员, 预备党员
+MAX_SCORE = 100
+
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 EVIDENCE_MEMBER_RE = re.compile(r"evidence/[0-9a-f]{64}")
 PERIOD_RE = re.compile(r"\d{4}Q[1-4]")
@@ -52,8 +58,7 @@ WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 def printable(text: str, limit: int = 80) -> str:
     """Text from a bundle made safe for a one-line message: control characters shown as '?', length capped."""
-    clean = "".join("?" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+    return shown(text, limit)
 
 
 def evidence_member(sha256: str) -> str:

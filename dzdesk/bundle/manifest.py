@@ -9,31 +9,25 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..models import BranchProfile
 from .format import (
-    EVIDENCE_MEMBER_RE,
-    FIXED_MEMBERS,
     FORMAT_NAME,
     FORMAT_VERSION,
     MANIFEST,
-    PERIOD_RE,
-    ROLE_ASSESSMENT,
-    ROLE_CHANGES,
-    ROLE_EVIDENCE,
-    ROLES,
+    MAX_ENTRY_BYTES,
     SHA256_RE,
     SIGNATURE,
     SIGNATURE_ALGORITHM,
     SIGNATURE_FORMAT,
     printable,
 )
+from .kinds import KIND_ASSESSMENT, KIND_FIELD, LABELS, KindSpec
 from .types import BundleError
-
-BRANCH_TEXT_FIELDS = ("name", "kind", "committee", "secretary", "founded")
-BRANCH_INT_FIELDS = ("full_members", "probationary_members")
 
 
 @dataclass(frozen=True)
@@ -48,8 +42,15 @@ class Entry:
 class Manifest:
     raw: dict[str, Any]
     entries: tuple[Entry, ...]
-    branch: BranchProfile
+    header: Any  # what the kind's check_header returned (an assessment's BranchProfile)
     public_key_der: bytes
+    kind: KindSpec
+
+    @property
+    def branch(self) -> BranchProfile:
+        """An assessment bundle's branch profile."""
+        assert isinstance(self.header, BranchProfile)
+        return self.header
 
     @property
     def by_path(self) -> dict[str, Entry]:
@@ -72,6 +73,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
 
 
+class _NumberOutOfRange(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    """JSON numbers beyond a double (1e400) would parse as infinity: refuse them like NaN."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NumberOutOfRange(text)
+    return value
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -86,7 +99,11 @@ def parse_json(data: bytes, member: str) -> Any:
     except UnicodeDecodeError:
         raise shape_error(member, "不是 UTF-8 编码的文本", "not UTF-8 text") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite_float
+        )
+    except _NumberOutOfRange:
+        raise shape_error(member, "含有超出范围的数字", "a number is out of range") from None
     except (ValueError, RecursionError):
         raise shape_error(member, "不是有效的 JSON", "not valid JSON") from None
 
@@ -106,6 +123,16 @@ def field(obj: Any, key: str, kind: type | tuple[type, ...], member: str, where:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
         raise shape_error(member, f"字段“{label}”的类型不对", f"field '{label}' has the wrong type")
+    return value
+
+
+def int_field(obj: Any, key: str, member: str, where: str, low: int, high: int) -> int:
+    """An integer field within ``low``…``high`` (documented ranges; anything else is a shape error)."""
+    value = field(obj, key, int, member, where)
+    if not low <= value <= high:
+        raise shape_error(
+            member, f"字段“{where}{key}”超出范围（应在 {low} 到 {high} 之间）", f"field '{where}{key}' is not within {low}..{high}"
+        )
     return value
 
 
@@ -139,67 +166,63 @@ def check_format(obj: Any, member: str, name: str, version: int) -> None:
         )
 
 
-def branch_profile(obj: Any, member: str, where: str = "branch.") -> BranchProfile:
-    values: dict[str, Any] = {}
-    for key in BRANCH_TEXT_FIELDS:
-        values[key] = field(obj, key, str, member, where)
-    for key in BRANCH_INT_FIELDS:
-        values[key] = field(obj, key, int, member, where)
-        if values[key] < 0:
-            raise shape_error(member, f"字段“{where}{key}”为负数", f"field '{where}{key}' is negative")
-    return BranchProfile(**values)
-
-
-def parse_manifest(data: bytes) -> Manifest:
+def parse_manifest(data: bytes, kinds: Mapping[str, KindSpec]) -> Manifest:
+    """The manifest of a signed file of one of ``kinds`` (by its ``kind`` field; absent: an assessment)."""
     raw = parse_json(data, MANIFEST)
     check_format(raw, MANIFEST, FORMAT_NAME, FORMAT_VERSION)
-    for key in ("app_version", "generated_at", "finalized_at"):
+    spec = _kind(raw, kinds)
+    for key in ("app_version", "generated_at"):
         field(raw, key, str, MANIFEST)
-    branch = branch_profile(field(raw, "branch", dict, MANIFEST), MANIFEST)
-    template = field(raw, "template", dict, MANIFEST)
-    for key in ("id", "version", "hash"):
-        field(template, key, str, MANIFEST, "template.")
-    if not PERIOD_RE.fullmatch(field(raw, "period", str, MANIFEST)):
-        raise shape_error(MANIFEST, "期间不是“2026Q4”这样的形式", "period is not like '2026Q4'")
-    if field(raw, "revision", int, MANIFEST) < 1:
-        raise shape_error(MANIFEST, "版本号必须大于 0", "revision must be positive")
-    sha_field(raw, "snapshot_digest", MANIFEST)
+    header = spec.check_header(raw)
     signer = field(raw, "signer", dict, MANIFEST)
     if field(signer, "algorithm", str, MANIFEST, "signer.") != SIGNATURE_ALGORITHM:
         raise shape_error(MANIFEST, "不支持的签名算法", "unsupported signature algorithm")
     public_key = b64_field(signer, "public_key", MANIFEST, "signer.")
     field(signer, "fingerprint", str, MANIFEST, "signer.")
     field(signer, "certificate", str, MANIFEST, "signer.")
-    entries = _entries(field(raw, "entries", list, MANIFEST))
-    return Manifest(raw, entries, branch, public_key)
+    entries = _entries(field(raw, "entries", list, MANIFEST), spec)
+    return Manifest(raw, entries, header, public_key, spec)
 
 
-def _entries(items: list[Any]) -> tuple[Entry, ...]:
+def _kind(raw: dict[str, Any], kinds: Mapping[str, KindSpec]) -> KindSpec:
+    name = raw.get(KIND_FIELD, KIND_ASSESSMENT)
+    spec = kinds.get(name) if isinstance(name, str) else None
+    if spec is not None:
+        return spec
+    wanted = "或".join(f"{k.label}（{k.suffix}）" for k in kinds.values())
+    if isinstance(name, str) and name in LABELS:
+        label, suffix = LABELS[name]
+        raise BundleError(f"该文件是{label}（{suffix}），不是{wanted}，请选择正确的文件。",
+                          f"This is a {suffix} file, not the kind of file expected here.")
+    raise BundleError(f"该文件不是{wanted}：清单中的文件类型“{printable(str(name), 20)}”未知。",
+                      "The manifest names an unknown kind of file.")
+
+
+def _entries(items: list[Any], spec: KindSpec) -> tuple[Entry, ...]:
     entries: list[Entry] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
         where = f"entries[{i}]."
         path = field(item, "path", str, MANIFEST, where)
         role = field(item, "role", str, MANIFEST, where)
-        size = field(item, "size", int, MANIFEST, where)
+        size = int_field(item, "size", MANIFEST, where, 0, MAX_ENTRY_BYTES)
         sha = sha_field(item, "sha256", MANIFEST, where)
-        if role not in ROLES:
+        folder = spec.addressed.get(role)
+        if role not in spec.fixed and folder is None:
             shown, shown_role = printable(path), printable(role, 20)
             raise shape_error(MANIFEST, f"条目“{shown}”的类型“{shown_role}”未知", f"entry '{shown}' has unknown role '{shown_role}'")
-        expected = f"evidence/{sha}" if role == ROLE_EVIDENCE else FIXED_MEMBERS[role]
-        if path != expected or (role == ROLE_EVIDENCE and not EVIDENCE_MEMBER_RE.fullmatch(path)):
+        expected = f"{folder}{sha}" if folder is not None else spec.fixed[role]
+        if path != expected:
             shown = printable(path)
             raise shape_error(MANIFEST, f"条目“{shown}”的路径应为“{expected}”", f"entry '{shown}' should be '{expected}'")
-        # from here on ``path`` is one of the fixed ASCII names: printable(path) == path
-        if size < 0:
-            raise shape_error(MANIFEST, f"条目“{path}”的大小为负数", f"entry '{path}' has a negative size")
+        # from here on ``path`` is a fixed ASCII name or a folder and a SHA-256: printable(path) == path
         if path in seen:
             raise shape_error(MANIFEST, f"条目“{path}”重复出现", f"entry '{path}' is listed twice")
         seen.add(path)
         entries.append(Entry(path, role, size, sha))
-    for role in (ROLE_ASSESSMENT, ROLE_CHANGES):
-        if FIXED_MEMBERS[role] not in seen:
-            raise shape_error(MANIFEST, f"清单中没有“{FIXED_MEMBERS[role]}”", f"'{FIXED_MEMBERS[role]}' is not listed")
+    for role in spec.required:
+        if spec.fixed[role] not in seen:
+            raise shape_error(MANIFEST, f"清单中没有“{spec.fixed[role]}”", f"'{spec.fixed[role]}' is not listed")
     return tuple(entries)
 
 

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from .crc import crc32
 from .format import CHUNK, MAX_RATIO, RATIO_ALLOWANCE, printable
 from .safezip import (
     LOCAL_HEADER_SIZE,
@@ -78,7 +79,7 @@ def _stream_stored(
             left -= count
             chunk = view[:count]
             if check_crc:
-                crc = zlib.crc32(chunk, crc)
+                crc = crc32(chunk, crc)
             yield chunk
         if check_crc and crc != info.CRC:
             raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
@@ -212,7 +213,7 @@ def read_small_deflated(
         if decompressor.eof or len(compressed) == info.compress_size and not decompressor.unconsumed_tail:
             data += decompressor.flush()
         data = data[: info.file_size]
-        if check_crc and zlib.crc32(data) != info.CRC:
+        if check_crc and crc32(data) != info.CRC:
             raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
     except BundleError:
         raise

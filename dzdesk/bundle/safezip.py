@@ -16,8 +16,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..sealed.format import MAGIC as SEALED_MAGIC
 from .format import (
     MAX_ENTRY_BYTES,
     MAX_MEMBERS,
@@ -189,19 +191,27 @@ def shown_name(name: str) -> str:
 
 
 class open_zip:  # noqa: N801 - used as ``with open_zip(path) as (zf, size)``, like the function it was
-    """Open ``path`` as a zip for reading; entering gives the archive and the file's size.
+    """Open ``path`` as a zip for reading; entering gives the archive and the (plain) file's size.
 
+    A sealed file (docs/encryption.md) is opened with the first of ``keys`` it is addressed to and read
+    through the decrypting reader, so every check after this runs unchanged on the plain zip.
     A class rather than a generator context manager: verify_bundle opens one per bundle, hundreds in a row.
     """
 
-    __slots__ = ("_handle", "_path", "_zf")
+    __slots__ = ("_handle", "_keys", "_path", "_zf", "sealed")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keys: KeyRing | None = None) -> None:
         self._path = path
+        self._keys = keys
+        self.sealed = False
 
     def __enter__(self) -> tuple[zipfile.ZipFile, int]:
         handle = _open_file(self._path)
         try:
+            if handle.read(len(SEALED_MAGIC)) == SEALED_MAGIC:
+                handle = self._unseal(handle)
+            else:
+                handle.seek(0)
             zf, size = _open_archive(handle)
         except BaseException:
             handle.close()
@@ -209,11 +219,52 @@ class open_zip:  # noqa: N801 - used as ``with open_zip(path) as (zf, size)``, l
         self._handle, self._zf = handle, zf
         return zf, size
 
+    def _unseal(self, handle):  # noqa: ANN001, ANN202 - binary file objects
+        from ..sealed import SealedError, open_sealed
+
+        self.sealed = True
+        handle.seek(0)
+        try:
+            key = (self._keys or KeyRing()).key_for(handle)
+            handle.seek(0)
+            return open_sealed(handle, key)
+        except SealedError as exc:
+            handle.close()
+            raise BundleError(exc.zh, exc.en) from None
+
     def __exit__(self, *exc_info: object) -> None:
         try:
             self._zf.close()
         finally:
             self._handle.close()
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The decryption keys a verifier may use for sealed files, and how a file for none of them is named.
+
+    ``keys`` are DER (PKCS#8, unencrypted) private keys: plain bytes, so a ring can be handed to the
+    committee's worker processes. ``refusal`` words the error for the role: a committee says
+    "此文件不是发给本党委的"."""
+
+    keys: tuple[bytes, ...] = ()
+    refusal: str = "此文件已加密，不是发给本机的"
+
+    def key_for(self, handle):  # noqa: ANN001, ANN201 - a binary file; an EllipticCurvePrivateKey
+        from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+        from ..sealed import inspect_sealed, key_fingerprint
+
+        recipients = inspect_sealed(handle).recipients
+        for der in self.keys:
+            key = load_der_private_key(der, None)
+            if key_fingerprint(key) in recipients:
+                return key
+        listed = "；".join(recipients)
+        raise BundleError(
+            f"{self.refusal}：文件的收件人密钥指纹为 {listed}，本机没有对应的解密密钥。",
+            f"This file is encrypted for other keys ({'; '.join(recipients)}); no key here can open it.",
+        )
 
 
 def _open_file(path: Path):  # noqa: ANN202 - a binary file object
@@ -239,7 +290,7 @@ def _open_file(path: Path):  # noqa: ANN202 - a binary file object
 
 def _open_archive(handle) -> tuple[zipfile.ZipFile, int]:  # noqa: ANN001 - a binary file object
     try:
-        size = os.fstat(handle.fileno()).st_size
+        size = handle.size if hasattr(handle, "size") else os.fstat(handle.fileno()).st_size  # a SealedReader: its plain size
     except (OSError, *ZIP_ERRORS) as exc:
         raise zip_error(exc) from None
     if size == 0:

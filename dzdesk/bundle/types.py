@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import DzdeskError
 from ..models import BranchProfile
+from ..template import Template
 
 BUNDLE_SUFFIX = ".dzb"
 
@@ -41,8 +42,8 @@ class VerifiedBundle:
     period: str
     revision: int
     template: dict[str, str]  # id, version, hash
-    score: float
-    grade: str  # the branch's suggested (self) grade
+    score: float  # recomputed by the verifier when score_verified, else as the bundle states it
+    grade: str  # the branch's suggested (self) grade, recomputed likewise
     flags: tuple[str, ...]
     signer_public_key_der: bytes
     signer_fingerprint: str
@@ -50,4 +51,7 @@ class VerifiedBundle:
     report_member: str  # zip entry of the signed PDF report
     generated_at: str
     app_version: str
+    score_verified: bool = True  # False: the template is unknown here, score, grade and flags are as stated
+    scored_by: str = ""  # "bundle" (the template it carries), "known" (one the verifier holds) or ""
+    checklist: Template | None = None  # the template the score was recomputed with
     extra: dict[str, Any] = field(default_factory=dict)

@@ -10,7 +10,6 @@ written.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import tempfile
 import zipfile
 from contextlib import suppress
@@ -43,6 +42,7 @@ from .format import (
     evidence_member,
 )
 from .manifest import b64
+from .safezip import KeyRing
 from .types import BundleError
 from .verify import verify_bundle
 from .zipwriter import Source, compression_for
@@ -77,6 +77,7 @@ def export_bundle(
     if out_path.is_dir():
         raise BundleError(f"“{out_path}”是一个文件夹，请另选文件名。", f"'{out_path}' is a folder.")
     identity = load_identity(store.paths, passphrase)
+    seal_to, read_back_keys = _recipients(store, passphrase)
     snapshot = store.snapshot(assessment)
     if snapshot_digest(snapshot) != assessment.snapshot_digest:
         raise BundleError(
@@ -85,7 +86,7 @@ def export_bundle(
         )
     evidence = _evidence_sources(store, store.evidence(assessment))
     documents = [
-        (ASSESSMENT, ROLE_ASSESSMENT, canonical_bytes(assessment_document(snapshot, store.score(code, assessment)))),
+        (ASSESSMENT, ROLE_ASSESSMENT, canonical_bytes(assessment_document(snapshot, store.score(code, assessment), store.template_for(assessment)))),
         (CHANGES, ROLE_CHANGES, canonical_bytes(changes_document(_period_changes(store, assessment)))),
     ]
     header = {
@@ -106,29 +107,45 @@ def export_bundle(
             "certificate": identity.certificate_pem.decode("ascii"),
         },
     }
-    report_ready = _report_available()
     progress.start(sum(s.size for s in evidence) + sum(len(d[2]) for d in documents), "正在写入上报文件")
     with tempfile.TemporaryDirectory(prefix="dzdesk-export-") as scratch:
         def make_report() -> Source | None:
             """The revision's one signed report (kept in the data folder), built now if it is not there yet."""
-            if not report_ready:
-                return None
             path, size, sha256 = _signed_report(store, code, assessment.snapshot_digest, identity, Path(scratch),
                                                 _LinkedProgress(progress))
             progress.total += size  # only known now; only this thread changes the total
             return Source(REPORT, ROLE_REPORT, path, size, sha256, zipfile.ZIP_STORED)
 
         zipwriter.write_bundle_file(out_path, header, evidence, make_report, documents, identity.sign,
-                                    identity.public_key_der, progress)
-    _read_back(out_path, assessment.snapshot_digest, identity.fingerprint, evidence, progress)
+                                    identity.public_key_der, progress, seal_to)
+    _read_back(out_path, assessment.snapshot_digest, identity.fingerprint, evidence, progress, read_back_keys)
     return out_path
 
 
-def _read_back(out_path: Path, digest: str, fingerprint: str, evidence: list[Source], progress: Progress) -> None:
+def _recipients(store: Store, passphrase: str | None) -> tuple[list[Any], KeyRing | None]:
+    """Whom the bundle is sealed to: the committee (its key from the imported profile) and the branch
+    itself, so this read-back and any later one can open it; nobody (signed only) without a profile key."""
+    standard = store.standards.current()
+    if standard is None or standard.encryption_key is None:
+        return [], None
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    from ..encryption_keys import BRANCH_STEM, EncryptionKeyFiles, der_of, ensure_key, private_key
+
+    files = EncryptionKeyFiles(store.paths.keys_dir, BRANCH_STEM)
+    own_public = ensure_key(files, passphrase)
+    own_private = private_key(files, passphrase)
+    assert own_private is not None
+    return [load_der_public_key(standard.encryption_key), own_public], KeyRing((der_of(own_private),))
+
+
+def _read_back(
+    out_path: Path, digest: str, fingerprint: str, evidence: list[Source], progress: Progress, keys: KeyRing | None = None
+) -> None:
     """Verify the bundle as written to the target; delete it and say why if it does not verify."""
     try:
         zipwriter.drop_cached_pages(out_path)
-        verified = verify_bundle(out_path, progress)
+        verified = verify_bundle(out_path, progress, keys=keys)
         if verified.snapshot_digest != digest or verified.signer_fingerprint != fingerprint:
             raise BundleError("写入后的上报文件与本机数据不符。", "The written bundle does not match the local data.")
     except BaseException as exc:
@@ -187,15 +204,6 @@ def _evidence_sources(store: Store, evidence: list[Evidence]) -> list[Source]:
 def _period_changes(store: Store, assessment: Assessment) -> list[tuple[int, Any]]:
     revisions = [a for a in store.assessments() if a.period == assessment.period and a.revision <= assessment.revision]
     return [(a.revision, c) for a in revisions for c in store.changes(a)]
-
-
-def _report_available() -> bool:
-    """Whether this build has the signed PDF report (issue 4).
-
-    A bundle without ``report.pdf`` is still valid format version 1 (see
-    docs/bundle-format.md); with dzdesk.report present every export carries it.
-    """
-    return importlib.util.find_spec("dzdesk.report") is not None
 
 
 def _signed_report(

@@ -17,9 +17,9 @@ import tempfile
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 from ..atomic import fsync_dir
 from ..canonical import canonical_bytes
 from ..progress import Cancelled, Progress
+from ..stale import owner_tag, sweep
 from .format import CHUNK, MANIFEST, MAX_RATIO, SIGNATURE, SIGNATURE_ALGORITHM, SIGNATURE_FORMAT
 from .manifest import b64
 from .types import BundleError
@@ -36,6 +37,7 @@ from .types import BundleError
 STORED_SUFFIXES = frozenset(
     ".jpg .jpeg .png .gif .webp .heic .pdf .ofd .docx .xlsx .pptx .mp3 .m4a .mp4 .mov .avi .wmv .zip .rar .7z".split()
 )
+PART_PREFIX, PART_SUFFIX = ".~dzb-", ".part"  # the bundle being written beside its final name
 SAMPLE_BYTES = 1024 * 1024
 MAX_SAMPLE_RATIO = MAX_RATIO // 50  # far below the verifier's ratio cap, whatever the rest of the file holds
 
@@ -87,16 +89,19 @@ def write_bundle_file(
     sign: Callable[[bytes], bytes],
     public_key_der: bytes,
     progress: Progress,
+    seal_to: Sequence[Any] = (),
 ) -> None:
-    """Write the complete bundle to ``out_path`` (temp file, fsync, rename, fsync folder)."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".~dzb-", suffix=".part", dir=out_path.parent)
+    """Write the complete bundle to ``out_path`` (temp file, fsync, rename, fsync folder); with ``seal_to``
+    (ECDH public keys) the zip is written through the sealing writer, encrypted to those recipients."""
+    sweep(out_path.parent, PART_PREFIX, PART_SUFFIX)  # parts killed exports left here (stale.py)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{PART_PREFIX}{owner_tag()}-", suffix=PART_SUFFIX, dir=out_path.parent)
     tmp = Path(tmp_name)
     when = tuple(datetime.now().timetuple())
     with suppress(OSError):  # mkstemp makes it private; a bundle is meant to be handed on
         os.chmod(tmp, 0o644)
     try:
         with _open_output(fd) as raw:
-            with zipfile.ZipFile(raw, "w") as zf:
+            with _sealed(raw, seal_to) as target, zipfile.ZipFile(target, "w") as zf:
                 entries = _evidence_and_report(zf, evidence, make_report, when, progress)
                 for name, role, data in documents:
                     zf.writestr(_zipinfo(name, len(data), zipfile.ZIP_DEFLATED, when), data)
@@ -122,6 +127,14 @@ def write_bundle_file(
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _sealed(raw: BinaryIO, recipients: Sequence[Any]) -> AbstractContextManager[BinaryIO]:
+    if not recipients:
+        return nullcontext(raw)
+    from ..sealed import SealedWriter
+
+    return SealedWriter(raw, list(recipients), inner_kind="dzb")  # type: ignore[return-value]
 
 
 def _evidence_and_report(

@@ -71,18 +71,21 @@ def version_text() -> str:
 
     template = builtin_template()
     text = f"dzdesk {__version__} (template {template.id} v{template.version}, template format {TEMPLATE_FORMAT}"
-    try:
-        from ..bundle.format import FORMAT_NAME, FORMAT_VERSION
-    except ImportError:  # built without the export bundle
-        return text + ")"
+    from ..bundle.format import FORMAT_NAME, FORMAT_VERSION
+
     return text + f", bundle format {FORMAT_NAME} {FORMAT_VERSION})"
 
 
-def _open_gui(home: str | None) -> int | None:
+def _open_gui(home: str | None) -> int:
     try:
         gui = importlib.import_module("ui.app")
-    except ImportError:
-        return None
+    except ImportError as exc:  # a damaged install (Qt's libraries missing): say so, the CLI still works
+        print(
+            f"错误：图形界面无法启动（{exc}）。请重新安装 dzdesk；命令行功能仍可使用（dzdesk --help）。"
+            f" / The GUI cannot start: {exc}",
+            file=sys.stderr,
+        )
+        return 1
     return gui.run_gui(home)
 
 
@@ -91,9 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (len(argv) == 2 and argv[0] == "--home"):
         # The GUI: open it before building the parser, which imports every command
         # module (reportlab, pyHanko, ...) and would add ~0.7 s to the start.
-        code = _open_gui(argv[1] if argv else None)
-        if code is not None:
-            return code
+        return _open_gui(argv[1] if argv else None)
     from ..errors import DzdeskError
     from ..logs import setup_logging
     from ..paths import resolve_paths
@@ -103,11 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = getattr(args, "home", None)
     if not args.command:
-        code = _open_gui(home) if not argv or argv[0] == "--home" else None
-        if code is None:
-            parser.print_help()
-            return 0
-        return code
+        parser.print_help()
+        return 0
     try:
         setup_logging(resolve_paths(home).log_dir)
     except OSError:

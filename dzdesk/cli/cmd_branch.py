@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     imp = answers_sub.add_parser("import", parents=[common], help="从 JSON 文件导入答案 / import answers from JSON")
     imp.add_argument("file", type=Path)
     imp.add_argument("--period", required=True)
+    imp.add_argument("--allow-outside", action="store_true",
+                     help="允许导入答案文件所在文件夹之外的佐证材料 / accept evidence outside the answers file's folder")
     imp.set_defaults(handler=cmd_answers_import)
 
     st = subparsers.add_parser("status", parents=[common], help="进度、得分和定稿前的问题 / progress and score")
@@ -72,7 +74,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_answers_import(args: argparse.Namespace) -> int:
     with _store(args) as store:
         store.require_profile()
-        result = import_answers(store, parse_period(args.period).code, args.file)
+        result = import_answers(store, parse_period(args.period).code, args.file, allow_outside=args.allow_outside)
         print(f"已导入 {result.answers} 项任务的答案，新增佐证材料 {result.evidence_added} 个（{result.period}）。")
     return 0
 

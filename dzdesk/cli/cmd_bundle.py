@@ -25,6 +25,7 @@ from ..identity import (
 from ..paths import AppPaths, resolve_paths
 from ..periods import parse_period
 from ..store import Store
+from ..textrules import shown as printable
 
 ORDER = 40
 BACKUP_WARNING = (
@@ -95,14 +96,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    bundle = verify_bundle(args.file)
+    from ..encryption_keys import local_keyring
+
+    keys = local_keyring(_paths(args), os.environ.get("DZDESK_PASSPHRASE") or None)
+    bundle = verify_bundle(args.file, keys=keys)
     branch = bundle.branch
     report = "自评报告 1 份" if bundle.report_member else "无自评报告"
     answers = len(bundle.snapshot["answers"])
-    print(f"上报文件有效：签名正确，内容完整未被改动。 / Valid bundle: {args.file}")
-    print(f"党支部：{branch.display_name}（{branch.kind_label}），上级党组织：{branch.committee}")
+    sealed = "（已加密：只有上级党委和本党支部能打开）" if bundle.extra.get("sealed") else ""
+    print(f"上报文件有效：签名正确，内容完整未被改动{sealed}。 / Valid bundle: {args.file}")
+    print(f"党支部：{printable(branch.display_name)}（{branch.kind_label}），上级党组织：{printable(branch.committee)}")
     print(f"期间：{parse_period(bundle.period).label}（{bundle.period}，第{bundle.revision}版）")
-    print(f"得分：{bundle.score:g}　建议等次：{bundle.grade}" + (f"　标记：{'、'.join(bundle.flags)}" if bundle.flags else ""))
+    flags = f"　标记：{'、'.join(printable(f) for f in bundle.flags)}" if bundle.flags else ""
+    if bundle.score_verified:
+        print(f"得分（已核实）：{bundle.score:g}　建议等次：{bundle.grade}{flags}")
+    else:
+        print(f"得分：模板未知，无法核分（文件自报 {bundle.score:g} 分、{bundle.grade}级，未核实；上级党委导入时将暂存待处理）{flags}")
     print(f"快照摘要：{bundle.snapshot_digest}")
     print(f"签名密钥指纹：{bundle.signer_fingerprint}")
     print(

@@ -15,6 +15,8 @@ from ..committee.roster import read_roster
 from ..committee.store import CommitteeStore
 from ..committee.summary import write_summary
 from ..periods import parse_period
+from ..textrules import shown
+from . import committee_profile
 
 ORDER = 60
 
@@ -66,6 +68,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         k.add_argument("change_id", type=int, metavar="ID", help="committee keys 显示的编号")
         k.set_defaults(handler=cmd_decide_key, accept=accept)
 
+    committee_profile.register(sub, common)
+
+    holds = sub.add_parser("holds", parents=[common], help="暂存待核实的报送包及原因 / held submissions")
+    holds.add_argument("--period", default=None)
+    holds.set_defaults(handler=cmd_holds)
+    for name, accept, text in (("accept-hold", True, "核实后接收暂存的报送包"), ("decline-hold", False, "拒收暂存的报送包")):
+        h = sub.add_parser(name, parents=[common], help=text)
+        h.add_argument("submission_id", type=int, metavar="ID", help="committee holds 显示的编号")
+        h.set_defaults(handler=cmd_decide_hold, accept=accept)
     init = sub.add_parser("init", parents=[common], help="本党委名称和签名密钥 / name the committee, make its key")
     init.add_argument("--name", required=True, help="本党委名称，例如：中共合肥市律师协会委员会；再次运行即改名，密钥不变")
     init.add_argument("--ask-passphrase", action="store_true", help="为新密钥设置密码（从终端输入两次）")
@@ -94,17 +105,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(o) for o in report.outcomes], ensure_ascii=False, indent=2))
     else:
         _print_outcomes(report)
-        if report.count(m.HELD):
+        held = {o.hold for o in report.outcomes if o.outcome == m.HELD}
+        if m.HOLD_KEY in held:
             print("签名密钥变更的报送包已暂存，请核实后运行 dzdesk committee keys / accept-key ID。")
+        if held - {m.HOLD_KEY}:
+            print("其他暂存的报送包及原因见 dzdesk committee holds，核实后运行 accept-hold ID 或 decline-hold ID。")
     return 0 if report.ok else 1
 
 
 def _print_outcomes(report: m.ImportReport) -> None:
     for o in report.outcomes:
         mark = "✓" if o.ok else ("?" if o.outcome == m.HELD else "✗")
-        what = f"{o.branch} {o.period} 第{o.revision}版" if o.branch else ""
-        line = f"{mark} {o.label}　{o.file}" + (f"　{what}" if what else "")
-        print(line + (f"\n    {o.reason}" if o.reason else ""))
+        what = f"{shown(o.branch)} {o.period} 第{o.revision}版" if o.branch else ""
+        line = f"{mark} {o.label}　{shown(o.file, 120)}" + (f"　{what}" if what else "")
+        print(line + (f"\n    {shown(o.reason, 400)}" if o.reason else ""))
     parts = [f"{m.OUTCOME_LABELS[k]} {report.count(k)}" for k in m.OUTCOME_LABELS if report.count(k)]
     print(f"共 {len(report.outcomes)} 个文件：" + "，".join(parts), flush=True)
 
@@ -131,7 +145,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("编号\t党支部\t类型\t党员\t提交时间\t自查分\t自评\t考核分\t考核等次\t待整改\t标记")
     for r in rows:
         print("\t".join([
-            str(r.branch_id or "-"), r.name, r.kind, "" if r.members is None else str(r.members),
+            str(r.branch_id or "-"), shown(r.name), r.kind, "" if r.members is None else str(r.members),
             r.submitted_at[:16].replace("T", " "), _fmt(r.self_score), r.self_grade,
             _fmt(r.committee_score), r.committee_grade, str(r.open_rectifications) if r.submitted else "",
             "、".join(r.flags),
@@ -145,7 +159,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         branch = store.resolve_branch(str(grade.branch_id))
         q = quota(store, grade.period)
     score = f"，考核分 {grade.score:g}" if grade.score is not None else ""
-    print(f"已评定：{branch['name']} {grade.period} {grade.grade}级（{m.GRADE_LABELS[grade.grade]}）{score}。{q.text}")
+    print(f"已评定：{shown(branch['name'])} {grade.period} {grade.grade}级（{m.GRADE_LABELS[grade.grade]}）{score}。{q.text}")
     return 0
 
 
@@ -170,7 +184,7 @@ def cmd_roster_show(args: argparse.Namespace) -> int:
     if not entries:
         print("尚未导入名册。")
     for e in entries:
-        print(f"{e.name}\t{m.kind_label(e.kind)}\t{e.secretary}")
+        print(f"{shown(e.name)}\t{m.kind_label(e.kind)}\t{shown(e.secretary)}")
     return 0
 
 
@@ -189,7 +203,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
         print("没有签名密钥变更记录。")
     states = {"": "待确认", "accepted": "已确认", "declined": "已拒绝"}
     for k in changes:
-        print(f"[{k.id}] {states[k.decision]}　{k.branch_name} {k.period}\n    原指纹 {k.old_fingerprint}\n    新指纹 {k.new_fingerprint}")
+        print(f"[{k.id}] {states[k.decision]}　{shown(k.branch_name)} {k.period}\n    原指纹 {k.old_fingerprint}\n    新指纹 {k.new_fingerprint}")
     return 0
 
 
@@ -197,9 +211,39 @@ def cmd_decide_key(args: argparse.Namespace) -> int:
     with _store(args) as store:
         change = store.decide_key_change(args.change_id, args.accept)
     if args.accept:
-        print(f"已确认“{change.branch_name}”的新签名密钥，暂存的报送包已接收。")
+        print(f"已确认“{shown(change.branch_name)}”的新签名密钥，暂存的报送包已接收。")
     else:
-        print(f"已拒绝“{change.branch_name}”的新签名密钥，暂存的报送包不予接收。")
+        print(f"已拒绝“{shown(change.branch_name)}”的新签名密钥，暂存的报送包不予接收。")
+    return 0
+
+
+def cmd_holds(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        holds = store.holds.list(args.period)
+    if not holds:
+        print("没有暂存待核实的报送包。")
+    for h in holds:
+        print(f"[{h.submission_id}] {h.label}　{shown(h.branch_name)} {h.period} 第{h.revision}版　{shown(h.bundle_name, 120)}")
+        print(f"    {shown(h.reason, 400)}")
+        print(f"    签名密钥指纹 {h.fingerprint}")
+    return 0
+
+
+def cmd_decide_hold(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if args.accept:
+            held, state = store.holds.accept(args.submission_id)
+        else:
+            held = store.holds.decline(args.submission_id)
+    name = shown(held.branch_name)
+    if not args.accept:
+        print(f"已拒收“{name}”{held.period} 第{held.revision}版的暂存文件。")
+    elif state == "current":
+        print(f"已接收“{name}”{held.period} 第{held.revision}版，现为该期间的有效提交。")
+    elif state == "superseded":
+        print(f"已接收“{name}”{held.period} 第{held.revision}版，已有更新的版本，作为历史版本保存。")
+    else:
+        print(f"“{name}”{held.period} 第{held.revision}版仍需核实：{shown(state, 400)}")
     return 0
 
 

@@ -7,7 +7,6 @@ from ..periods import parse_period
 from . import models as m
 from .store import CommitteeStore
 
-QUOTA_PERCENT = 10
 MAX_COMMENT = 2000
 
 
@@ -15,12 +14,26 @@ class QuotaError(DzdeskError):
     """Granting one more A would exceed the period's quota; nothing was written."""
 
 
-def quota(store: CommitteeStore, period: str, *, exclude_branch: int | None = None) -> m.Quota:
-    code = parse_period(period).code
+def quota_base(store: CommitteeStore, period: str | None) -> tuple[int, bool]:
+    """(branches the quota counts, whether they come from the roster): the roster when there is one,
+    else the branches that submitted for ``period`` (every registered branch when no period is given)."""
     roster = len(store.roster())
-    base = roster or len({s.branch_id for s in store.submissions(code)})
+    if roster:
+        return roster, True
+    if period is None:
+        return len(store.branches()), False
+    return len({s.branch_id for s in store.submissions(parse_period(period).code)}), False
+
+
+def quota(store: CommitteeStore, period: str, *, exclude_branch: int | None = None) -> m.Quota:
+    """The period's A quota under the committee's rule (policy: percent, scope, rounding)."""
+    code = parse_period(period).code
+    rule = store.profile.quota_rule()
+    base, from_roster = quota_base(store, code)
+    binds = rule.binds(code, store.profile.first_graded_period())
     used = sum(1 for g in store.grades(code).values() if g.grade == "A" and g.branch_id != exclude_branch)
-    return m.Quota(base=base, from_roster=bool(roster), allowed=base * QUOTA_PERCENT // 100, used=used)
+    allowed = rule.allowed(base) if binds else base
+    return m.Quota(base=base, from_roster=from_roster, allowed=allowed, used=used, rule=rule, binds=binds)
 
 
 def _clean_score(score: float | None) -> float | None:
@@ -53,11 +66,9 @@ def set_grade(
             )
         if grade == "A":
             q = quota(store, code, exclude_branch=branch["id"])
-            if q.used + 1 > q.allowed:
-                source = "名册上" if q.from_roster else "已导入的"
+            if q.binds and q.used + 1 > q.allowed:
                 raise QuotaError(
-                    f"不能再评定A级：{code} {source}党支部共 {q.base} 个，A级最多 {q.allowed} 个（10%），"
-                    f"已评定 {q.used} 个。",
+                    f"不能再评定A级：{code} {q.explanation}，已评定 {q.used} 个。",
                     f"A quota reached for {code}: {q.base} branches allow {q.allowed} A grades, {q.used} already given.",
                 )
         return store.write_grade(code, branch["id"], grade, score, comment)

@@ -25,6 +25,7 @@ from ..errors import DzdeskError, StoreError, ValidationError
 from ..progress import NO_PROGRESS, Cancelled, Progress
 from . import models as m
 from .checking import Checked, CheckFailed, Verifier, VerifyAhead
+from .intake import Intake, intake
 from .staging import Staging
 from .store import CommitteeStore
 
@@ -52,7 +53,9 @@ def bundle_files(sources: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -> VerifyAhead | ProcessAhead:
+def _checker(
+    files: Sequence[Path], verify: Verifier | None, staging: Staging, context: Intake
+) -> VerifyAhead | ProcessAhead:
     """Worker processes for a folder checked with the real verifier; threads otherwise."""
     from .workers import (  # only an import of a folder needs the process machinery
         ProcessAhead,
@@ -62,12 +65,10 @@ def _checker(files: Sequence[Path], verify: Verifier | None, staging: Staging) -
     workers, method = plan(len(files)) if verify is None else (0, "")
     if workers:
         try:
-            return ProcessAhead(files, staging, workers, method)
+            return ProcessAhead(files, staging, workers, method, context)
         except (OSError, RuntimeError, ImportError, NotImplementedError) as exc:  # e.g. no /dev/shm for semaphores
             log.warning("checking on threads: worker processes cannot start here (%s)", exc)
-    if verify is None:
-        from ..bundle.verify import verify_bundle as verify
-    return VerifyAhead(files, verify, staging)
+    return VerifyAhead(files, verify or context.verifier(), staging)
 
 
 def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Staging) -> m.ImportOutcome:
@@ -100,15 +101,18 @@ def record_one(store: CommitteeStore, path: Path, checked: Checked, staging: Sta
 
 def import_bundles(
     store: CommitteeStore, sources: Iterable[str | Path], *,
-    verify: Verifier | None = None, progress: Progress = NO_PROGRESS,
+    verify: Verifier | None = None, progress: Progress = NO_PROGRESS, passphrase: str | None = None,
 ) -> m.ImportReport:
     """Import every bundle named (files or folders); never stops at a bad file.
 
+    Bundles are checked with the committee's own templates and, for sealed bundles, its decryption
+    key (unlocked with ``passphrase`` when it has one; see intake.py).
     ``verify`` must accept ``sink=`` as :func:`dzdesk.bundle.verify_bundle` does.
     What stops the run (a full disk, cancelling, Ctrl-C) carries the outcomes of the files
     whose batches were committed before it: :func:`kept_before_stop`.
     """
     files = bundle_files(list(sources))
+    context = intake(store, passphrase)
     progress.start(len(files), "正在导入报送包")
     outcomes: list[m.ImportOutcome] = []
     # Each bundle is recorded in its own savepoint (all of it or none of it); the
@@ -120,7 +124,7 @@ def import_bundles(
     staging = Staging(store.blobs)
     ahead: VerifyAhead | ProcessAhead | None = None
     try:
-        ahead = _checker(files, verify, staging)
+        ahead = _checker(files, verify, staging, context)
         checked = iter(ahead)
         for start in range(0, len(files), COMMIT_EVERY):
             try:

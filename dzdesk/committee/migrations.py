@@ -102,3 +102,67 @@ def committee_identity(db: Database) -> None:
             name TEXT NOT NULL, fingerprint TEXT NOT NULL,
             created_at TEXT NOT NULL, renamed_at TEXT NOT NULL DEFAULT '')"""
     )
+
+
+@committee_migrations(name="0004_holds_and_name_keys")
+def holds_and_name_keys(db: Database) -> None:
+    """Submissions can be held for other reasons than a key change (template unknown, two different
+    files with the same revision, a name that looks like another branch's); each submission records
+    whether its score was recomputed and how many tasks are 不适用 or lack evidence; templates
+    received in bundles are kept by hash; names are compared by the stricter key of dzdesk/textrules.py."""
+    import json
+
+    from ..textrules import name_key
+    from .snapshot_facts import answer_counts
+
+    db.execute("ALTER TABLE submissions ADD COLUMN hold_kind TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE submissions ADD COLUMN hold_reason TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE submissions ADD COLUMN score_verified INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE submissions ADD COLUMN na_tasks INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE submissions ADD COLUMN tasks_without_evidence INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """CREATE TABLE templates (
+            hash TEXT PRIMARY KEY, id TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL,
+            json TEXT NOT NULL, source TEXT NOT NULL, received_at TEXT NOT NULL)"""
+    )
+    rows = db.execute("SELECT id, snapshot_json FROM submissions").fetchall()
+    for sub_id, snapshot_json in rows:
+        na, bare = answer_counts(json.loads(snapshot_json))
+        db.execute("UPDATE submissions SET na_tasks = ?, tasks_without_evidence = ? WHERE id = ?", [na, bare, sub_id])
+    for branch_id, name in db.execute("SELECT id, name FROM branches").fetchall():
+        db.execute("UPDATE branches SET name_key = ? WHERE id = ?", [name_key(name), branch_id])
+    roster = db.execute("SELECT name_key, name, kind, secretary, position FROM roster ORDER BY position").fetchall()
+    taken: set[str] = set()
+    rekeyed = []
+    for old_key, name, kind, secretary, position in roster:
+        key = name_key(name)
+        if key in taken:  # two entries that now compare equal: the later one keeps a key of its own
+            key = old_key if old_key not in taken else f"{old_key}#{position}"
+        taken.add(key)
+        rekeyed.append((key, name, kind, secretary, position))
+    db.execute("DELETE FROM roster")
+    db.conn.executemany("INSERT INTO roster (name_key, name, kind, secretary, position) VALUES (?, ?, ?, ?, ?)", rekeyed)
+
+
+@committee_migrations(name="0005_profile")
+def profile(db: Database) -> None:
+    """The committee's 分类定级标准: settings (quota rule, name of the profile), the checklist per branch
+    kind (a template the committee issued, the built-in one, or none), and every profile file exported."""
+    db.execute("ALTER TABLE templates ADD COLUMN issued_at TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE TABLE profile_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE kind_templates (
+            kind TEXT PRIMARY KEY CHECK (kind IN ('nonpublic', 'social', 'organ')),
+            template_hash TEXT REFERENCES templates(hash), builtin INTEGER NOT NULL DEFAULT 0,
+            set_at TEXT NOT NULL, actor TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE kind_template_history (
+            kind TEXT NOT NULL, template_hash TEXT NOT NULL REFERENCES templates(hash),
+            issued_at TEXT NOT NULL, PRIMARY KEY (kind, template_hash))"""
+    )
+    db.execute(
+        """CREATE TABLE profile_exports (
+            serial INTEGER PRIMARY KEY, exported_at TEXT NOT NULL, file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL, actor TEXT NOT NULL)"""
+    )

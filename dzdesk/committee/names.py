@@ -1,16 +1,11 @@
-"""How branch names are compared: the roster, bundles and the CLI spell them differently."""
+"""How branch names are compared: the roster, bundles and the CLI spell them differently.
+
+The rule lives in dzdesk/textrules.py (the branch side uses it too); this module
+keeps the name the committee code has always imported.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from ..textrules import name_key
 
-_SPACE = re.compile(r"\s+")
-
-
-def name_key(name: str) -> str:
-    """中共 ×× 党支部 and ××党支部 (full-width or not, any spacing) compare equal."""
-    text = unicodedata.normalize("NFKC", name or "")
-    text = _SPACE.sub("", text)
-    return text.removeprefix("中共")
-
+__all__ = ["name_key"]

@@ -10,7 +10,8 @@ from ..periods import parse_period
 from ..template import BUILTIN_ID, STATUS_LABELS, builtin_template
 from . import models as m
 from .names import name_key
-from .store import OPEN_STATUSES, CommitteeStore
+from .snapshot_facts import OPEN_STATUSES
+from .store import CommitteeStore
 
 
 @cache
@@ -45,6 +46,9 @@ def overview_rows(store: CommitteeStore, period: str) -> list[m.OverviewRow]:
     changes = store.key_changes()
     accepted = {k.branch_id for k in changes if k.decision == "accepted"}
     pending = {k.branch_id for k in changes if k.decision == ""}
+    held: dict[int, m.Hold] = {}
+    for h in store.holds.list(code):
+        held.setdefault(h.branch_id, h)
     rows: list[m.OverviewRow] = []
     seen_keys: set[str] = set()
     seen_branches: set[int] = set()
@@ -63,6 +67,9 @@ def overview_rows(store: CommitteeStore, period: str) -> list[m.OverviewRow]:
             flags.append(m.FLAG_KEY_HELD)
         if roster and entry is None:
             flags.append(m.FLAG_NOT_ON_ROSTER)
+        hold = held.get(s.branch_id)
+        if hold is not None:
+            flags.append(m.HOLD_FLAGS[hold.kind])
         g = grades.get(s.branch_id)
         rows.append(m.OverviewRow(
             name=s.branch_name, kind=m.kind_label(s.kind), secretary=s.secretary,
@@ -70,7 +77,8 @@ def overview_rows(store: CommitteeStore, period: str) -> list[m.OverviewRow]:
             submitted_at=s.generated_at, revision=s.revision, self_score=s.score, self_grade=s.grade,
             committee_score=g.score if g else None, committee_grade=g.grade if g else "",
             comment=g.comment if g else "", open_rectifications=s.open_rectifications,
-            flags=tuple(flags), on_roster=entry is not None, late=late, fingerprint=s.fingerprint,
+            flags=tuple(dict.fromkeys(flags)), on_roster=entry is not None, late=late, fingerprint=s.fingerprint,
+            na_tasks=s.na_tasks, tasks_without_evidence=s.tasks_without_evidence, held=hold.label if hold else "",
         ))
     branches = {b["name_key"]: b for b in store.branches()}
     expected = [(e.name, e.kind, e.secretary) for e in roster] if roster else [
@@ -83,12 +91,15 @@ def overview_rows(store: CommitteeStore, period: str) -> list[m.OverviewRow]:
         flags = [m.FLAG_NOT_SUBMITTED]
         if known and known["id"] in pending:
             flags.append(m.FLAG_KEY_HELD)
+        hold = held.get(known["id"]) if known else None
+        if hold is not None:
+            flags.append(m.HOLD_FLAGS[hold.kind])
         rows.append(m.OverviewRow(
             name=name, kind=m.kind_label(kind), secretary=secretary,
             branch_id=known["id"] if known else None, submission_id=None, members=None,
             submitted_at="", revision=None, self_score=None, self_grade="", committee_score=None,
-            committee_grade="", comment="", open_rectifications=0, flags=tuple(flags),
-            on_roster=bool(roster), late=False,
+            committee_grade="", comment="", open_rectifications=0, flags=tuple(dict.fromkeys(flags)),
+            on_roster=bool(roster), late=False, held=hold.label if hold else "",
         ))
     return rows
 

@@ -35,7 +35,8 @@ from ..atomic import fsync_dir
 from ..bundle.format import ROLE_EVIDENCE, ROLE_REPORT
 from ..bundle.manifest import Entry
 from ..errors import StoreError
-from ..store.blobs import BlobStore
+from ..stale import owner_tag
+from ..store.blobs import STAGING_PREFIX, BlobStore
 
 FSYNC_THREADS = 4
 # Temporary files open at once (written, or waiting for their flush). Checking runs ahead of
@@ -185,8 +186,9 @@ class Staging:
         self._root_ready = False
         # A worker process names its files under the importing process's prefix, so that one sweep
         # finds whatever a worker that was killed mid-write left behind.
-        self.prefix = prefix or f".incoming-{os.getpid()}-{secrets.token_hex(6)}-"
-        self._prefix = self.prefix if not prefix else f"{prefix}w{os.getpid()}-"
+        # Both name their process (stale.py), so the next store to open sweeps what a killed one left.
+        self.prefix = prefix or f"{STAGING_PREFIX}{owner_tag()}-{secrets.token_hex(6)}-"
+        self._prefix = self.prefix if not prefix else f"{prefix}w{owner_tag()}-"
         self._numbers = itertools.count()
 
     def has(self, sha256: str, size: int) -> bool:

@@ -19,20 +19,20 @@ from ..store.database import open_database
 from ..store.sqlite_store import SqliteStore, os_user
 from ..timeutil import now_iso, parse_date
 from . import models as m
+from .holds import Holds
 from .migrations import committee_migrations
 from .names import name_key
+from .profile_store import ProfileStore
+from .snapshot_facts import answer_counts, open_rectification_count
 
-OPEN_STATUSES = ("partial", "undone")
+__all__ = ["CommitteeStore"]
 # what a Submission holds; the snapshot and manifest JSON stay on disk until asked for
 _COLUMNS = (
     "id, branch_id, period, revision, state, fingerprint, snapshot_digest, branch_name, kind, secretary, "
     "full_members, probationary_members, score, grade, flags, open_rectifications, template_id, "
-    "generated_at, imported_at, bundle_name, report_sha256"
+    "generated_at, imported_at, bundle_name, report_sha256, hold_kind, hold_reason, score_verified, "
+    "na_tasks, tasks_without_evidence"
 )
-
-
-def open_rectification_count(snapshot: dict[str, Any]) -> int:
-    return sum(1 for a in snapshot.get("answers", []) if a.get("status") in OPEN_STATUSES)
 
 
 def _submission(row: dict[str, Any]) -> m.Submission:
@@ -45,6 +45,8 @@ def _submission(row: dict[str, Any]) -> m.Submission:
         open_rectifications=row["open_rectifications"], template_id=row["template_id"],
         generated_at=row["generated_at"], imported_at=row["imported_at"],
         bundle_name=row["bundle_name"], report_sha256=row["report_sha256"],
+        hold_kind=row["hold_kind"], hold_reason=row["hold_reason"], score_verified=bool(row["score_verified"]),
+        na_tasks=row["na_tasks"], tasks_without_evidence=row["tasks_without_evidence"],
     )
 
 
@@ -56,9 +58,12 @@ class CommitteeStore(SqliteStore):
         self.root = paths.data_dir / "committee"
         self.db = open_database(paths.committee_db, committee_migrations, paths.backup_dir)
         self.blobs = BlobStore(self.root / "files")
+        self.blobs.sweep_stale()  # what killed imports left (stale.py)
         self.actor = actor or os_user()
         self.db_file = paths.committee_db
         self._lock = threading.RLock()
+        self.holds = Holds(self)
+        self.profile = ProfileStore(self)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -92,6 +97,11 @@ class CommitteeStore(SqliteStore):
     def record_submission(self, vb: VerifiedBundle, report_sha256: str, *, looked_up: bool = False) -> m.ImportOutcome:
         """Record a verified bundle whose files are already in :attr:`blobs`.
 
+        A branch is its signing key. A file is held, not made current, when its key is new but its name
+        is a registered branch's (a key change, or an impostor), when its known key now claims another
+        branch's name, when its score cannot be recomputed (template unknown), or when the branch already
+        has a different file with the same period and revision (see holds.py).
+
         ``looked_up=True``: the caller has just found no submission with this snapshot, inside the
         same transaction (the importer does), so it is not looked up again.
         """
@@ -103,46 +113,54 @@ class CommitteeStore(SqliteStore):
                 existing = self.find_submission(vb.signer_fingerprint, period, vb.snapshot_digest)
                 if existing is not None:
                     return self.outcome_for_existing(existing, vb.path.name)
+            self._remember_template(vb)
             branch = self._branch_by_fingerprint(vb.signer_fingerprint)
+            similar = self._rows("SELECT * FROM branches WHERE name_key = ?", [name_key(name)])
+            if branch is None and similar:
+                held = similar[0]
+                sub_id = self._insert_submission(vb, held["id"], "held", report_sha256, period)
+                reason = self.holds.key_change(held, vb, sub_id, period)
+                return m.ImportOutcome(outcome=m.HELD, reason=reason, submission_id=sub_id, hold=m.HOLD_KEY, **base)
             if branch is None:
-                same_name = self._rows("SELECT * FROM branches WHERE name_key = ?", [name_key(name)])
-                if same_name:
-                    held = same_name[0]
-                    sub_id = self._insert_submission(vb, held["id"], "held", report_sha256, period)
-                    self._insert("key_changes", {
-                        "branch_id": held["id"], "submission_id": sub_id, "old_fingerprint": held["fingerprint"],
-                        "new_fingerprint": vb.signer_fingerprint, "held_at": now_iso(),
-                    })
-                    self._log("key.held", f"{held['fingerprint']} -> {vb.signer_fingerprint}", period, held["id"])
-                    reason = (f"党支部“{name}”此前以另一签名密钥登记（指纹 {held['fingerprint'][:19]}…），"
-                              f"本文件的密钥指纹为 {vb.signer_fingerprint[:19]}…，需经确认后才能接收。")
-                    return m.ImportOutcome(outcome=m.HELD, reason=reason, submission_id=sub_id, **base)
                 branch_id = self._insert("branches", {
                     "name": name, "name_key": name_key(name), "fingerprint": vb.signer_fingerprint,
                     "public_key_der": vb.signer_public_key_der, "registered_at": now_iso(),
                 })
                 self._log("branch.registered", f"{name} {vb.signer_fingerprint}", period, branch_id)
-                # a branch registered just now has no other submission: this one is current
-                sub_id = self._insert_submission(vb, branch_id, "current", report_sha256, period)
-                self._log("submission.imported", f"#{sub_id}", period, branch_id)
-                return m.ImportOutcome(outcome=m.IMPORTED, submission_id=sub_id, **base)
             else:
                 branch_id = branch["id"]
+                other = next((r for r in similar if r["id"] != branch_id), None)
+                if other is not None:
+                    sub_id = self._insert_submission(vb, branch_id, "held", report_sha256, period)
+                    reason = self.holds.hold(sub_id, m.HOLD_NAME, self.holds.name_reason(name, other["name"]), period, branch_id)
+                    return m.ImportOutcome(outcome=m.HELD, reason=reason, submission_id=sub_id, hold=m.HOLD_NAME, **base)
                 if branch["name"] != name:
                     self.db.execute("UPDATE branches SET name = ?, name_key = ? WHERE id = ?", [name, name_key(name), branch_id])
             sub_id = self._insert_submission(vb, branch_id, "superseded", report_sha256, period)
-            outcome = self._settle_current(branch_id, period, sub_id)
-            return m.ImportOutcome(outcome=outcome, submission_id=sub_id, **base)
+            outcome, hold, reason = self.holds.place(sub_id, branch_id, period)
+            return m.ImportOutcome(outcome=outcome, reason=reason, submission_id=sub_id, hold=hold, **base)
+
+    def _remember_template(self, vb: VerifiedBundle) -> None:
+        """Keep a template a bundle carried (by hash), so its tasks can be named and shown later."""
+        template = vb.checklist
+        if template is None or vb.scored_by != "bundle":
+            return
+        self.db.execute(
+            "INSERT OR IGNORE INTO templates (hash, id, version, title, json, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [template.hash, template.id, template.version, template.title,
+             json.dumps(template.raw, ensure_ascii=False), "bundle", now_iso()],
+        )
 
     def outcome_for_existing(self, existing: m.Submission, file: str) -> m.ImportOutcome:
         """What importing the same snapshot again means: already had, still held, or declined."""
         base = dict(file=file, branch=existing.branch_name, period=existing.period,
                     revision=existing.revision, submission_id=existing.id)
         if existing.state == "held":
-            reason = "该报送包此前已因签名密钥变更暂存，仍在等待确认（committee keys）。"
-            return m.ImportOutcome(outcome=m.HELD, reason=reason, **base)
+            kind = existing.hold_kind or m.HOLD_KEY
+            reason = f"该报送包此前已暂存（{m.HOLD_LABELS[kind]}），仍在等待确认（committee holds）。"
+            return m.ImportOutcome(outcome=m.HELD, reason=reason, hold=kind, **base)
         if existing.state == "declined":
-            reason = "该报送包的签名密钥变更此前已被拒绝，不予接收。"
+            reason = "该报送包此前已被拒绝接收，不予接收。"
             return m.ImportOutcome(outcome=m.REJECTED, reason=reason, **base)
         return m.ImportOutcome(outcome=m.ALREADY, **base)
 
@@ -159,6 +177,7 @@ class CommitteeStore(SqliteStore):
         else:
             manifest_sha, manifest_json = sha256_hex(vb.manifest), json.dumps(vb.manifest, ensure_ascii=False)
         snapshot_json = snapshot_bytes.decode("utf-8") if snapshot_bytes else json.dumps(vb.snapshot, ensure_ascii=False)
+        counts = answer_counts(vb.snapshot)
         sub_id = self._insert("submissions", {
             "branch_id": branch_id, "period": period, "revision": vb.revision,
             "state": state, "fingerprint": vb.signer_fingerprint, "public_key_der": vb.signer_public_key_der,
@@ -167,6 +186,7 @@ class CommitteeStore(SqliteStore):
             "probationary_members": b.probationary_members, "score": float(vb.score), "grade": vb.grade,
             "flags": json.dumps(list(vb.flags), ensure_ascii=False),
             "open_rectifications": open_rectification_count(vb.snapshot),
+            "score_verified": int(vb.score_verified), "na_tasks": counts[0], "tasks_without_evidence": counts[1],
             "template_id": vb.template.get("id", ""), "template_version": vb.template.get("version", ""),
             "template_hash": vb.template.get("hash", ""), "generated_at": vb.generated_at,
             "imported_at": now_iso(), "bundle_name": vb.path.name, "manifest_sha256": manifest_sha,
@@ -283,8 +303,11 @@ class CommitteeStore(SqliteStore):
                     [change.new_fingerprint, der, change.branch_id],
                 )
                 for k in same:
-                    self.db.execute("UPDATE submissions SET state = 'superseded' WHERE id = ?", [k.submission_id])
-                    self._settle_current(k.branch_id, k.period, k.submission_id)
+                    self.db.execute(
+                        "UPDATE submissions SET state = 'superseded', hold_kind = '', hold_reason = '' WHERE id = ?",
+                        [k.submission_id],
+                    )
+                    self.holds.place(k.submission_id, k.branch_id, k.period, replaces=True)
             else:
                 for k in same:
                     self.db.execute("UPDATE submissions SET state = 'declined' WHERE id = ?", [k.submission_id])

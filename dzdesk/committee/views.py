@@ -13,7 +13,7 @@ from typing import Any
 
 from ..periods import current_quarter, parse_period
 from . import models as m
-from .grading import QUOTA_PERCENT, quota
+from .grading import quota
 from .overview import overview_rows, task_title
 from .store import CommitteeStore
 
@@ -75,16 +75,15 @@ class GradeView:
     period: str
     row: m.OverviewRow
     quota: m.Quota  # this branch's own A (if any) not counted in ``used``
-    percent: int
 
     @property
     def a_allowed(self) -> bool:
-        return self.quota.used < self.quota.allowed
+        return not self.quota.binds or self.quota.used < self.quota.allowed
 
     @property
     def share(self) -> float:
-        """base × percent, before rounding down: 8 branches × 10 % = 0.8."""
-        return self.quota.base * self.percent / 100
+        """base × percent, before rounding: 8 branches × 10 % = 0.8."""
+        return self.quota.base * self.quota.rule.percent / 100
 
     @property
     def suggested(self) -> str:
@@ -102,7 +101,6 @@ def load_grading(store: CommitteeStore, period: str, row: m.OverviewRow) -> Grad
         period=code,
         row=row,
         quota=quota(store, code, exclude_branch=row.branch_id),
-        percent=QUOTA_PERCENT,
     )
 
 

@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
@@ -32,6 +33,7 @@ from ..bundle.types import VerifiedBundle
 from ..errors import DzdeskError
 from ..store.blobs import BlobStore
 from .checking import Ahead, Checked, CheckFailed, Job, check_one
+from .intake import Intake
 from .staging import BundleFiles, Staging, TempFile
 
 # Fewer bundles than this are checked on threads: starting worker processes would cost more
@@ -41,6 +43,7 @@ JOB_BUNDLES = 4  # one bundle a job would spend as long handing jobs and results
 JOB_BYTES = 8 * 1024 * 1024  # a job takes more bundles only while they are this small together
 AHEAD_JOBS = 16  # enough for the workers to keep going while a batch's files reach the disk
 AHEAD_BYTES = 256 * 1024 * 1024  # bundles checked but not yet recorded keep their files in temporary copies
+EXITING_GRACE = 0.25  # seconds a joined thread may take to leave the system's thread list
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,9 @@ def jobs_for(paths: Sequence[Path]) -> list[Job]:
 class ProcessAhead(Ahead):
     """Checks bundles in worker processes; their files are adopted and flushed here."""
 
-    def __init__(self, paths: Sequence[Path], staging: Staging, workers: int, method: str) -> None:
+    def __init__(self, paths: Sequence[Path], staging: Staging, workers: int, method: str, context: Intake) -> None:
         self._staging, self._root, self._workers = staging, str(staging.blobs.root), workers
+        self._context = context
         self._started = False
         staging.blobs.root.mkdir(parents=True, exist_ok=True)
         context = multiprocessing.get_context(method)
@@ -109,7 +113,9 @@ class ProcessAhead(Ahead):
     def _start(self, batch: list[Path]) -> Future:
         try:
             with _no_interrupts():  # a worker started now inherits Ctrl-C ignored: only this process stops the run
-                return self._pool.submit(check_in_worker, [str(path) for path in batch], self._root, self._staging.prefix)
+                return self._pool.submit(
+                    check_in_worker, [str(path) for path in batch], self._root, self._staging.prefix, self._context
+                )
         except (OSError, RuntimeError):
             if not self._started:
                 raise
@@ -170,17 +176,26 @@ def start_method() -> str:
 
     Forking next to other threads could copy a lock one of them holds into the child. Threads
     started by native code (Qt's) are invisible to ``threading``, so Linux's own count is asked too.
+    A thread Python has joined is still listed there while it finishes exiting: when Python knows
+    of no other thread, the count is given EXITING_GRACE to come down to one (a native thread that
+    stays means spawn, a little later).
     """
     override = os.environ.get("DZDESK_IMPORT_START")  # for tests and the frozen build's smoke test
     if override in ("fork", "spawn"):
         return override
     if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
         return "spawn"
+    if threading.active_count() != 1:
+        return "spawn"
+    deadline = time.monotonic() + EXITING_GRACE
     try:
-        alone = threading.active_count() == 1 and len(os.listdir("/proc/self/task")) == 1
+        while len(os.listdir("/proc/self/task")) > 1:
+            if time.monotonic() >= deadline:
+                return "spawn"
+            time.sleep(0.002)
     except OSError:
-        alone = False
-    return "fork" if alone else "spawn"
+        return "spawn"
+    return "fork"
 
 
 def plan(bundles: int) -> tuple[int, str]:
@@ -197,14 +212,13 @@ def plan(bundles: int) -> tuple[int, str]:
 _worker_staging: dict[str, Staging] = {}
 
 
-def check_in_worker(paths: list[str], root: str, prefix: str) -> list[Staged]:
+def check_in_worker(paths: list[str], root: str, prefix: str, context: Intake) -> list[Staged]:
     """Run in a worker process: verify the bundles at ``paths``, writing their files under ``root``."""
-    from ..bundle.verify import verify_bundle
-
     staging = _worker_staging.get(prefix)
     if staging is None:
         staging = _worker_staging[prefix] = Staging(BlobStore(Path(root)), flushes=False, prefix=prefix)
-    return [_staged(*check_one(Path(path), verify_bundle, staging)) for path in paths]
+    verify = context.verifier()
+    return [_staged(*check_one(Path(path), verify, staging)) for path in paths]
 
 
 def _staged(files: BundleFiles, bundle: VerifiedBundle | None, error: BaseException | None) -> Staged:

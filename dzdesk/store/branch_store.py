@@ -23,7 +23,7 @@ from ..paths import AppPaths
 from ..periods import parse_period
 from ..scoring import ScoreResult, score, task_points
 from ..snapshot import build_snapshot, snapshot_digest
-from ..template import Template, builtin_template, parse_template
+from ..template import Template, parse_template
 from ..timeutil import now_iso
 from .blobs import BlobStore
 from .database import open_database
@@ -36,6 +36,7 @@ from .rows import (
     profile_from_row,
 )
 from .sqlite_store import SqliteStore, os_user
+from .standards import Standards
 from .validation import ANSWER_FIELDS, clean_answer_fields, clean_profile
 
 
@@ -51,10 +52,17 @@ class Store(EvidenceMixin, SqliteStore):
         self.paths = paths
         self.db = open_database(paths.branch_db, branch_migrations, paths.backup_dir)
         self.blobs = BlobStore(paths.evidence_dir)
+        self.blobs.sweep_stale()
         self.actor = actor or os_user()
         self.db_file = paths.branch_db
         self._lock = threading.RLock()
         self._templates: dict[str, Template] = {}
+        self.standards = Standards(self)
+        from .meetings import MeetingRepository  # record repositories, composed (not mixed in)
+        from .members import MemberRepository
+
+        self.members = MemberRepository(self)  # 党员名册
+        self.meetings = MeetingRepository(self)  # 组织生活台账
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -105,6 +113,16 @@ class Store(EvidenceMixin, SqliteStore):
             ignore=True,
         )
 
+    def template_by_hash(self, template_hash: str) -> Template | None:
+        """A template this store holds (answered against, or carried by an imported profile)."""
+        cached = self._templates.get(template_hash)
+        if cached is None:
+            row = next(iter(self.db.query("SELECT json FROM templates WHERE hash = ?", [template_hash])), None)
+            if row is None:
+                return None
+            cached = self._templates[template_hash] = parse_template(json.loads(row["json"]))
+        return cached
+
     def template_for(self, assessment: Assessment) -> Template:
         cached = self._templates.get(assessment.template_hash)
         if cached is None:
@@ -147,7 +165,7 @@ class Store(EvidenceMixin, SqliteStore):
         if self.current(code) is not None:
             raise ValidationError(f"{code} 期间的自评已经存在。", f"Period {code} already exists.")
         source = self.require(copy_from) if copy_from else None
-        template = template or (self.template_for(source) if source else builtin_template())
+        template = template or self.standards.choose_template(self.require_profile().kind).template
         with self._write():
             assessment = self._insert_assessment(code, 1, template)
             if source:
@@ -174,17 +192,22 @@ class Store(EvidenceMixin, SqliteStore):
         return assessment_from_row(self.db["assessments"].get(row_id))
 
     def _copy_contents(self, source: Assessment, target: Assessment, keep_status: bool) -> None:
+        """Answers and evidence of ``source`` into ``target``: only tasks the target's template has (a new
+        checklist keeps the answers of the tasks with the same key)."""
         columns = "status, self_score, " if keep_status else ""
+        keys = json.dumps(list(self.template_for(target).task_keys))
         self.db.execute(
             f"""INSERT INTO answers (assessment_id, task_key, {columns}narrative, problem, measures, owner, deadline, updated_at)
-                SELECT ?, task_key, {columns}narrative, problem, measures, owner, deadline, ? FROM answers WHERE assessment_id = ?""",
-            [target.id, now_iso(), source.id],
+                SELECT ?, task_key, {columns}narrative, problem, measures, owner, deadline, ? FROM answers
+                WHERE assessment_id = ? AND task_key IN (SELECT value FROM json_each(?))""",
+            [target.id, now_iso(), source.id, keys],
         )
         self.db.execute(
             """INSERT INTO evidence (assessment_id, task_key, sha256, original_name, size, caption, added_at, position)
                SELECT ?, task_key, sha256, original_name, size, caption, added_at, position
-               FROM evidence WHERE assessment_id = ? AND removed = 0 ORDER BY id""",
-            [target.id, source.id],
+               FROM evidence WHERE assessment_id = ? AND removed = 0 AND task_key IN (SELECT value FROM json_each(?))
+               ORDER BY id""",
+            [target.id, source.id, keys],
         )
 
     def editable(self, period: str) -> Assessment:

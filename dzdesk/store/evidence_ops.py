@@ -40,8 +40,17 @@ class EvidenceMixin:
         caption = clean_caption(caption)
         progress.start(size, f"正在复制 {src.name}")
         sha, size = self.blobs.put(src, progress)
+        return self.add_stored_evidence(period, task_key, sha, size, src.name, caption)
+
+    def add_stored_evidence(
+        self: Store, period: str, task_key: str, sha: str, size: int, name: str, caption: str = ""
+    ) -> Evidence:
+        """Record a file :attr:`blobs` already holds (``put`` returned its SHA-256 and size) as evidence."""
+        caption = clean_caption(caption)
         with self._write():
-            self._editable(period)
+            assessment = self._editable(period)
+            if task_key not in self.template_for(assessment).task_keys:
+                raise ValidationError(f"没有编号为“{task_key}”的重点任务。", f"Unknown task key '{task_key}'.")
             existing = [e for e in self.evidence(assessment, task_key) if e.sha256 == sha]
             if existing:
                 return existing[0]
@@ -54,14 +63,14 @@ class EvidenceMixin:
                     "assessment_id": assessment.id,
                     "task_key": task_key,
                     "sha256": sha,
-                    "original_name": src.name,
+                    "original_name": name,
                     "size": size,
                     "caption": caption,
                     "added_at": now_iso(),
                     "position": position,
                 }
             ).last_pk
-            self._log(assessment.id, task_key, "evidence.add", None, f"{src.name} {sha}")
+            self._log(assessment.id, task_key, "evidence.add", None, f"{name} {sha}")
         return evidence_from_row(self.db["evidence"].get(row_id))
 
     def _evidence_row(self: Store, evidence_id: int) -> tuple[dict[str, Any], Assessment]:

@@ -7,12 +7,12 @@ from typing import Any
 from ..errors import ValidationError
 from ..models import KIND_LABELS, BranchProfile
 from ..template import STATUSES
+from ..textrules import MAX_NAME, check_name
 from ..timeutil import parse_date
 
 ANSWER_FIELDS = ("status", "narrative", "problem", "measures", "owner", "deadline")
 MAX_NARRATIVE = 20_000
 MAX_SHORT = 2_000
-MAX_NAME = 100
 _FIELD_ZH = {
     "narrative": "完成情况",
     "problem": "存在问题",
@@ -68,11 +68,10 @@ def _count(value: Any, label: str) -> int:
 
 
 def clean_profile(profile: BranchProfile) -> BranchProfile:
+    """The same rules the committee applies to a bundle's branch profile (dzdesk/textrules.py)."""
+
     def required(value: Any, label: str) -> str:
-        text = _string(value, label, MAX_NAME).strip()
-        if not text:
-            raise ValidationError(f"请填写“{label}”。", f"'{label}' is required.")
-        return text
+        return check_name("" if value is None else value, label, limit=MAX_NAME)
 
     if profile.kind not in KIND_LABELS:
         raise ValidationError(

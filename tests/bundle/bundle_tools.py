@@ -134,3 +134,55 @@ def tree_state(*roots: Path, ignore: tuple[str, ...] = ("logs",)) -> dict[str, t
             st = path.lstat()
             state[str(path)] = (st.st_size, st.st_mtime_ns)
     return state
+
+
+def signer_fields(identity: Identity) -> dict[str, str]:
+    """manifest.signer for a bundle signed by ``identity``."""
+    return {
+        "algorithm": "ECDSA-P256-SHA256", "public_key": base64.b64encode(identity.public_key_der).decode(),
+        "fingerprint": identity.fingerprint, "certificate": identity.certificate_pem.decode("ascii"),
+    }
+
+
+def craft(
+    base: Base, *, doc: Any = None, manifest: Any = None, changes: Any = None, signer: Identity | None = None,
+) -> bytes:
+    """The base bundle as a hostile sender holding a real branch key would remake it: ``doc(assessment)``,
+    ``changes(changes_doc)`` and ``manifest(manifest)`` edit the JSON in place; the manifest's copy of the
+    snapshot fields, the snapshot digest and every entry are recomputed, and the whole is signed again
+    (by ``signer`` when given, which the manifest then names)."""
+    import json
+
+    from dzdesk.snapshot import snapshot_digest
+
+    members = base.member_dict()
+    document = json.loads(members["assessment.json"])
+    if doc is not None:
+        doc(document)
+    snapshot = document["snapshot"]
+    man = manifest_of(members)
+    for key in ("period", "revision", "template", "branch"):
+        man[key] = snapshot[key]
+    man["snapshot_digest"] = snapshot_digest(snapshot)
+    data = canonical_bytes(document)
+    members["assessment.json"] = data
+    set_entry(man, "assessment.json", data, role="assessment")
+    if changes is not None:
+        log = json.loads(members["changes.json"])
+        changes(log)
+        members["changes.json"] = canonical_bytes(log)
+        set_entry(man, "changes.json", members["changes.json"], role="changes")
+    if signer is not None:
+        man["signer"] = signer_fields(signer)
+    if manifest is not None:
+        manifest(man)
+    return rebuild(signed(members, man, signer or base.identity))
+
+
+def other_identity(name: str = "中共冒名党支部") -> Identity:
+    """A real branch identity created on another 'computer' (its own data folder)."""
+    from dzdesk.identity import create_identity
+
+    folder = tempfile.mkdtemp(prefix="dzdesk-other-key-")
+    atexit.register(shutil.rmtree, folder, True)
+    return create_identity(resolve_paths(folder), name, "中共某委员会")

@@ -21,9 +21,10 @@ from bundle_tools import base_bundle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dzdesk.bundle import BundleError
+from dzdesk.bundle import BundleError, scorecheck
 from dzdesk.bundle import contents as c
 from dzdesk.bundle.manifest import Manifest, parse_manifest
+from dzdesk.bundle.verify import KINDS
 from dzdesk.models import Answer
 from dzdesk.scoring import score
 from dzdesk.template import STATUSES, builtin_template
@@ -48,7 +49,7 @@ def _docs() -> tuple[dict, dict, dict]:
 
 @cache
 def _manifest() -> Manifest:
-    return parse_manifest(base_bundle().member_dict()["manifest.json"])
+    return parse_manifest(base_bundle().member_dict()["manifest.json"], KINDS)
 
 
 def _mutate(rows: list, data: st.DataObject) -> list:
@@ -118,7 +119,7 @@ def test_score_numbers_are_the_same_bytes_as_the_score_document(statuses, member
     template = builtin_template()
     answers = {k: Answer(task_key=k, status=s) for k, s in zip(template.task_keys, statuses, strict=True)}
     result = score(template, answers, members)
-    assert c._result_numbers(result) == c._numbers(c.score_document(result))
+    assert scorecheck._result_numbers(result) == scorecheck._numbers(c.score_document(result))
 
 
 @pytest.mark.parametrize("member,edit,message", [

@@ -253,7 +253,7 @@ CASES: dict[str, tuple[Case, str]] = {
     "absent signature": (_unsigned, "没有签名"),
     "manifest edited after signing": (_manifest_edit(lambda m: m.update(period="2026Q3"), resign=False), "签名无效"),
     "garbled signature": (_garbled_signature, "签名无效"),
-    "signed by another key": (_signed_by_other_key, "不是清单声明的党支部密钥"),
+    "signed by another key": (_signed_by_other_key, "不是清单声明的签名密钥"),
     "other key claiming branch": (_signed_by_other_key_claiming_branch, "签名无效"),
     "snapshot digest differs": (_snapshot_changed, "快照摘要与清单不符"),
     "score tampered": (_score_changed, "得分"),

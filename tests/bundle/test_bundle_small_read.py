@@ -242,8 +242,8 @@ def test_verify_with_key_agrees_with_verify_signature():
 
 
 def test_an_out_of_range_stated_score_is_refused_in_one_sentence(base, tmp_path):
-    """A signed assessment.json whose score.total is 1e400 (parsed as infinity) is refused with the
-    score sentence; it used to escape as a ValueError from the canonical encoder."""
+    """A signed assessment.json whose score.total is 1e400 (which would parse as infinity) is refused in one
+    sentence naming the out-of-range number; it used to escape as a ValueError from the canonical encoder."""
     from bundle_tools import manifest_of, read_members, rebuild, set_entry, signed
 
     from dzdesk.bundle import verify_bundle
@@ -256,5 +256,5 @@ def test_an_out_of_range_stated_score_is_refused_in_one_sentence(base, tmp_path)
     set_entry(manifest, "assessment.json", data, role="assessment")
     path = tmp_path / "inf.dzb"
     path.write_bytes(rebuild(signed({**members, "assessment.json": data}, manifest, base.identity)))
-    with pytest.raises(BundleError, match="得分"):
+    with pytest.raises(BundleError, match="assessment.json 格式不正确：含有超出范围的数字"):
         verify_bundle(path)

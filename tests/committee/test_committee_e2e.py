@@ -115,7 +115,7 @@ def test_committee_end_to_end(world, capsys, tmp_path, paths, real_branches):
         assert _run(capsys, "committee", "grade", "--period", PERIOD, "--branch", branch_name(i), "--grade", "A",
                     "--score", "95")[0] == 0
     code, _, err = _run(capsys, "committee", "grade", "--period", PERIOD, "--branch", branch_name(4), "--grade", "A")
-    assert code == 1 and "共 31 个" in err and "最多 3 个" in err and "已评定 3 个" in err
+    assert code == 1 and "A级名额 3 个：共 31 个已导入的党支部 × 10% = 3.1，向下取整" in err and "已评定 3 个" in err
     for i in range(4, 20):
         grade = "BCD"[i % 3]
         assert _run(capsys, "committee", "grade", "--period", PERIOD, "--branch", branch_name(i), "--grade", grade)[0] == 0

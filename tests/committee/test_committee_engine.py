@@ -52,14 +52,26 @@ def test_newer_revision_supersedes_and_older_never_replaces(committee, fake_bund
     r2 = fake_bundles.make("甲公司党支部", revision=2, done=19, generated_at="2026-12-22T10:00:00.000+08:00")
     assert _import(committee, fake_bundles, r1).outcomes[0].outcome == m.IMPORTED
     assert _import(committee, fake_bundles, r2).outcomes[0].outcome == m.REPLACED
-    # a different export of revision 1 arrives late: kept as history, r2 stays current
+    # another file claiming revision 1 with other content: held, r2 stays current
     late = fake_bundles.make("甲公司党支部", revision=1, done=10, file="late-r1.dzb")
-    assert _import(committee, fake_bundles, late).outcomes[0].outcome == m.OLDER
+    [held] = _import(committee, fake_bundles, late).outcomes
+    assert held.outcome == m.HELD and held.hold == m.HOLD_REVISION and "第1版此前已导入过内容不同" in held.reason
     [current] = committee.submissions("2026Q4")
     assert current.revision == 2 and current.score == 100
     branch_id = current.branch_id
     assert [(s.revision, s.state) for s in committee.history(branch_id, "2026Q4")] == [
-        (1, "superseded"), (2, "current"), (1, "superseded")]
+        (1, "superseded"), (2, "current"), (1, "held")]
+
+
+def test_an_older_revision_arriving_later_is_kept_as_history(committee, fake_bundles):
+    r1 = fake_bundles.make("甲公司党支部", revision=1, done=15, partial=4)
+    r2 = fake_bundles.make("甲公司党支部", revision=2, done=19, generated_at="2026-12-22T10:00:00.000+08:00")
+    assert _import(committee, fake_bundles, r2).outcomes[0].outcome == m.IMPORTED
+    assert _import(committee, fake_bundles, r1).outcomes[0].outcome == m.OLDER
+    [current] = committee.submissions("2026Q4")
+    assert current.revision == 2
+    assert [(s.revision, s.state) for s in committee.history(current.branch_id, "2026Q4")] == [
+        (2, "current"), (1, "superseded")]
 
 
 def test_same_name_new_key_is_held_until_confirmed(committee, fake_bundles):
@@ -109,7 +121,7 @@ def test_a_quota_is_floor_of_ten_percent(committee, fake_bundles):
     set_grade(committee, "2026Q4", "第01党支部", "a")  # re-grading an A as A keeps the count
     with pytest.raises(QuotaError) as err:
         set_grade(committee, "2026Q4", "第04党支部", "A")
-    assert "31" in err.value.zh and "最多 3 个" in err.value.zh and "已评定 3 个" in err.value.zh
+    assert "31" in err.value.zh and "A级名额 3 个：共 31 个" in err.value.zh and "已评定 3 个" in err.value.zh
     assert 4 not in {g.branch_id for g in committee.grades("2026Q4").values() if g.grade == "A"}
     assert quota(committee, "2026Q4").used == 3
     set_grade(committee, "2026Q4", "第02党支部", "B")

@@ -12,7 +12,9 @@ from dzdesk.committee import models as m
 from dzdesk.committee.grading import set_grade
 from dzdesk.committee.importer import import_bundles
 from dzdesk.committee.views import load_grading
+from dzdesk.quota import QuotaRule
 from ui.committee.grade_dialog import GradeDialog
+from ui.committee.labels import quota_explanation
 from ui.committee.window import CommitteeWindow
 from ui.operations import SyncExecutor
 
@@ -65,7 +67,7 @@ def test_with_no_a_quota_a_is_neither_preselected_nor_offered(qtbot, eight):
     assert not dialog.grade_buttons["A"].isEnabled() and dialog.grade_buttons["A"].toolTip()
     assert (
         dialog.quota_label.text()
-        == "A级名额 0 个：共 8 个党支部（已导入） × 10% = 0.8，向下取整。已评定 0 个，本期不能评A级。"
+        == "A级名额 0 个：共 8 个已导入的党支部 × 10% = 0.8，向下取整。已评定 0 个，本期不能评A级。"
     )
     dialog.save()
     assert dialog.error.isVisible() and dialog.error.text() == "请选择考核等次。"
@@ -82,7 +84,7 @@ def test_the_suggested_grade_is_preselected_when_allowed(qtbot, thirteen):
     assert dialog.selected_grade() == "A" and dialog.grade_buttons["A"].isEnabled()
     assert (
         dialog.quota_label.text()
-        == "A级名额 1 个：共 13 个党支部（名册） × 10% = 1.3，向下取整。已评定 0 个。"
+        == "A级名额 1 个：共 13 个名册上的党支部 × 10% = 1.3，向下取整。已评定 0 个。"
     )
     dialog.reject()
     low = next(
@@ -131,7 +133,10 @@ def test_a_refusal_stays_in_the_dialog_until_something_changes(qtbot, thirteen):
     )  # another clerk (or the CLI) took the A meanwhile
     dialog.save()
     assert dialog.isVisible() and dialog.error.isVisible()
-    assert "最多 1 个" in dialog.error.text() and "13 个" in dialog.error.text()
+    assert (
+        "A级名额 1 个：共 13 个名册上的党支部" in dialog.error.text()
+        and "已评定 1 个" in dialog.error.text()
+    )
     assert dialog.quota_label.text().endswith("名额已满。")  # reloaded after the refusal
     assert dialog.grade_buttons["A"].isEnabled()  # still the chosen one, so it can be seen
     dialog.comment.insertPlainText("x")
@@ -161,3 +166,25 @@ def _rows(store):
     from dzdesk.committee.overview import overview_rows
 
     return overview_rows(store, PERIOD)
+
+
+@pytest.mark.parametrize(
+    ("rule", "base"),
+    [
+        (QuotaRule(), 8),
+        (QuotaRule(), 30),
+        (QuotaRule(percent=15, rounding="nearest"), 13),
+        (QuotaRule(rounding="up"), 13),
+        (QuotaRule(scope="first", first_period="2026Q2"), 13),
+    ],
+)
+def test_the_dialog_says_the_quota_as_the_engine_does(rule, base):
+    q = m.Quota(
+        base=base,
+        from_roster=True,
+        allowed=rule.allowed(base),
+        used=0,
+        rule=rule,
+        binds=rule.binds("2026Q4", "2026Q2"),
+    )
+    assert quota_explanation(q) == q.explanation  # one wording: dialog, error, list and 通报

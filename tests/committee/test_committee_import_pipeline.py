@@ -51,7 +51,7 @@ def tangled(fake_bundles):
     fb.make("甲公司党支部", revision=2, done=16, generated_at="2026-12-21T10:00:00.000+08:00", file="02.dzb")
     fb.make("乙协会党支部", revision=1, kind="social", file="03.dzb")
     fb.make("甲公司党支部", revision=3, done=19, generated_at="2026-12-22T10:00:00.000+08:00", file="04.dzb")
-    fb.make("甲公司党支部", revision=1, done=9, file="05.dzb")  # an older export arriving late
+    fb.make("甲公司党支部", revision=1, done=9, file="05.dzb")  # another file claiming revision 1: held
     fb.make("乙协会党支部", revision=2, key=fb.new_key(), file="06.dzb")  # same name, another key: held
     shutil.copy(fb.folder / "03.dzb", fb.folder / "07.dzb")
     fb.made[fb.folder / "07.dzb"] = fb.made[fb.folder / "03.dzb"]  # the same bundle twice: already had
@@ -71,7 +71,7 @@ def test_a_folder_gives_the_outcomes_of_one_file_after_another(committee, tangle
         assert outcome_rows(report) == outcome_rows(m.ImportReport(tuple(one_by_one)))
         assert submission_states(committee) == submission_states(single)
     got = {o.file: o.outcome for o in report.outcomes}
-    assert [got[f] for f in ("01.dzb", "02.dzb", "04.dzb", "05.dzb")] == [m.IMPORTED, m.REPLACED, m.REPLACED, m.OLDER]
+    assert [got[f] for f in ("01.dzb", "02.dzb", "04.dzb", "05.dzb")] == [m.IMPORTED, m.REPLACED, m.REPLACED, m.HELD]
     assert (got["06.dzb"], got["07.dzb"], got["08.dzb"]) == (m.HELD, m.ALREADY, m.REJECTED)
     assert set(_files(committee)) == _referenced(committee)
     assert _import_threads() == []

@@ -106,11 +106,11 @@ def test_workers_give_exactly_the_outcomes_of_threads(folder, tmp_path, monkeypa
 _real_check = workers.check_in_worker
 
 
-def _dies_on_the_fifth(paths: list[str], root: str, prefix: str) -> list[workers.Staged]:
+def _dies_on_the_fifth(paths: list[str], root: str, prefix: str, context) -> list[workers.Staged]:  # noqa: ANN001
     """Sent to forked workers by name: this module is loaded there too."""
     if any(path.endswith("05.dzb") for path in paths):
         os._exit(3)  # as the system's out-of-memory killer would end it
-    return _real_check(paths, root, prefix)
+    return _real_check(paths, root, prefix, context)
 
 
 def test_a_worker_that_dies_stops_the_import_with_one_sentence_and_nothing_half_done(folder, committee, monkeypatch):
@@ -126,10 +126,10 @@ def test_a_worker_that_dies_stops_the_import_with_one_sentence_and_nothing_half_
 def test_an_unexpected_error_inside_a_worker_rejects_that_file_naming_the_error(folder, committee, monkeypatch):
     real = verify_module.verify_bundle
 
-    def trips(path, progress=None, *, sink=None):
+    def trips(path, progress=None, *, sink=None, templates=None, keys=None):
         if Path(path).name == "03.dzb":
             raise ZeroDivisionError("a bug, not a bad file")
-        return real(path, sink=sink)
+        return real(path, sink=sink, templates=templates, keys=keys)
 
     monkeypatch.setattr(verify_module, "verify_bundle", trips)
     monkeypatch.setenv("DZDESK_IMPORT_START", "fork")
@@ -211,18 +211,28 @@ def test_a_folder_gets_workers_and_a_few_files_stay_on_threads(folder, tmp_path,
 
 
 CHOICE = "from dzdesk.committee.workers import start_method; {before}print(start_method())"
+# Python's join() returns before the system has removed the thread: wait until it lists one thread.
+GONE = ("import os, time; deadline = time.monotonic() + 30\n"
+        "while len(os.listdir('/proc/self/task')) > 1 and time.monotonic() < deadline: time.sleep(0.01)\n")
+# A thread Python does not know about (as Qt starts them): only the system's count shows it. It
+# waits on a pipe; ``LET_GO`` has start_method's first pause release it, so it is exiting while
+# start_method looks (as a joined thread may still be), and gives start_method all the time it needs.
+NATIVE = ("import ctypes, os, time; from dzdesk.committee import workers; r, w = os.pipe()\n"
+          "fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(lambda _: os.read(r, 1) and None)\n"
+          "ctypes.CDLL(None).pthread_create(ctypes.byref(ctypes.c_ulong()), None, fn, None)\n"
+          "while len(os.listdir('/proc/self/task')) < 2: time.sleep(0.001)\n")
+LET_GO = ("workers.EXITING_GRACE = 60; pause = time.sleep\n"
+          "time.sleep = lambda s: (os.write(w, b'x'), pause(s))\n")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is only chosen on Linux")
 @pytest.mark.parametrize(("before", "expected"), [
     ("", "fork"),  # the command line: one thread
-    ("import threading, time; threading.Thread(target=time.sleep, args=(5,), daemon=True).start(); ", "spawn"),
-    ("import threading; t = threading.Thread(target=lambda: print(end='')); t.start(); t.join(); ", "fork"),
-    # a thread Python does not know about (as Qt starts them): only the system's count shows it
-    ("import ctypes, time; libc = ctypes.CDLL(None); fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)"
-     "(lambda _: time.sleep(5)); tid = ctypes.c_ulong(); "
-     "libc.pthread_create(ctypes.byref(tid), None, fn, None); time.sleep(0.2); ", "spawn"),
-])
+    ("import threading, time; threading.Thread(target=time.sleep, args=(600,), daemon=True).start(); ", "spawn"),
+    ("import threading; t = threading.Thread(target=lambda: print(end='')); t.start(); t.join()\n" + GONE, "fork"),
+    (NATIVE + "workers.EXITING_GRACE = 0.05\n", "spawn"),  # it stays
+    (NATIVE + LET_GO, "fork"),  # it ends while start_method waits for it
+], ids=["alone", "python thread", "joined thread", "native thread", "native thread ending"])
 def test_workers_are_forked_only_from_a_process_with_one_thread(before, expected):
     env = {k: v for k, v in os.environ.items() if k != "DZDESK_IMPORT_START"}
     done = subprocess.run([sys.executable, "-c", CHOICE.format(before=before)], capture_output=True, text=True,
@@ -230,9 +240,9 @@ def test_workers_are_forked_only_from_a_process_with_one_thread(before, expected
     assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
 
 
-def _returns_something_unsendable(paths: list[str], root: str, prefix: str) -> list:
+def _returns_something_unsendable(paths: list[str], root: str, prefix: str, context) -> list:  # noqa: ANN001
     """A job that fails as a whole in the worker (here: its result cannot be sent back)."""
-    result = _real_check(paths, root, prefix)
+    result = _real_check(paths, root, prefix, context)
     return [*result, lambda: None] if any(path.endswith("05.dzb") for path in paths) else result
 
 

@@ -94,7 +94,7 @@ def test_cli_list_grade_summary_roster_deadline(graded, tmp_path, capsys, home):
     assert "A级 1/1（名册党支部 13 个 × 10%）" in out and "未交党支部" in out
     assert main(["committee", "grade", "--period", "2026Q4", "--branch", "第02党支部", "--grade", "A"]) == 1
     err = capsys.readouterr().err
-    assert "不能再评定A级" in err and "13 个" in err and "最多 1 个" in err
+    assert "不能再评定A级" in err and "13 个" in err and "A级名额 1 个" in err
     assert main(["committee", "grade", "--period", "2026Q4", "--branch", "第10党支部", "--grade", "c",
                  "--score", "70", "--comment", "需加强"]) == 0
     assert "C级（一般）" in capsys.readouterr().out
@@ -145,3 +145,103 @@ def test_a_summary_open_in_excel_is_one_sentence_and_the_old_file_stays(graded, 
         write_summary(graded, "2026Q4", target)
     assert "正被其他程序" in err.value.zh and "通报.xlsx" in err.value.zh
     assert target.read_bytes() == b"old" and [p.name for p in out.iterdir()] == ["通报.xlsx"]
+
+
+# -- cost that grows with the roster and the rectifications, not with their square (issue 14, item 12)
+class _WrapCount:
+    """Characters reportlab lays out into lines, through dzdesk's CJK splitters (every paragraph here)."""
+
+    def __init__(self, monkeypatch) -> None:
+        import reportlab.platypus.paragraph as rl_paragraph
+
+        self.chars = 0
+        word, frag = rl_paragraph.wordSplit, rl_paragraph.cjkFragSplit
+
+        def word_split(text, *args, **kwargs):
+            self.chars += len(text)
+            return word(text, *args, **kwargs)
+
+        def frag_split(frags, *args, **kwargs):
+            self.chars += sum(len(f.text) for f in frags)
+            return frag(frags, *args, **kwargs)
+
+        monkeypatch.setattr(rl_paragraph, "wordSplit", word_split)
+        monkeypatch.setattr(rl_paragraph, "cjkFragSplit", frag_split)
+
+
+def test_a_long_name_list_is_laid_out_once_not_once_a_page(graded, tmp_path, monkeypatch):
+    missing = [f"第{i:04d}号未报送{'社会组织' if i % 3 else '非公企业'}党支部" for i in range(3000)]
+    graded.replace_roster([m.RosterEntry(f"第{i + 1:02d}党支部", "nonpublic") for i in range(12)]
+                          + [m.RosterEntry(name, "social") for name in missing])
+    count = _WrapCount(monkeypatch)
+    out = write_summary(graded, "2026Q4", tmp_path / "通报.pdf", today=date(2027, 1, 5))
+    listed = sum(len(name) + 1 for name in missing)
+    pages = len(PdfReader(out).pages)
+    assert pages > 40  # the list runs over many pages
+    assert count.chars < 4 * listed, (count.chars, listed)  # the old summary wrapped it ~pages/2 times
+    text = _pdf_text(out)
+    section = re.sub(r"—\d+—", "", text[text.index("三、未报送党支部"):text.index("四、待整改事项")])  # page numbers
+    assert section.count("号未报送") == 3000 and "、".join(missing[:50]) in section
+
+
+def test_a_long_list_breaks_where_one_paragraph_would(graded):
+    from dzdesk.committee.summary_pdf import LINES_PER_PARAGRAPH, flowing
+    from dzdesk.report.typography import BLOCK_WIDTH, typography
+
+    typo = typography()
+    # digits, Latin, spaces, marks that may not start a line, and a character the main face lacks
+    names = [f"第{i}号{'ABC 科技' if i % 7 == 0 else '𠀾记' if i % 11 == 0 else '建设'}公司党支部（联合）" for i in range(900)]
+    text = "、".join(names) + "。"
+
+    def lines(paragraph) -> list[str]:
+        paragraph.wrap(BLOCK_WIDTH, 1e9)
+        return ["".join(w.text for w in line.words) for line in paragraph.blPara.lines]
+
+    whole = lines(typo.para(text, "body"))
+    pieces = flowing(typo, text)
+    assert len(pieces) == -(-len(whole) // LINES_PER_PARAGRAPH) > 5
+    assert [line for piece in pieces for line in lines(piece)] == whole
+    assert pieces[0].style.firstLineIndent > 0 and all(p.style.firstLineIndent == 0 for p in pieces[1:])
+
+
+def test_the_rectification_table_is_built_a_page_at_a_time(committee, fake_bundles, tmp_path, monkeypatch):
+    from reportlab.platypus import tables
+
+    for i in range(40):
+        fake_bundles.make(f"第{i + 1:02d}党支部", done=4, partial=10)
+    import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
+    built: list[int] = []
+    real_init = tables.Table.__init__
+
+    def counting_init(self, data, *args, **kwargs):
+        built.append(len(data))
+        real_init(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(tables.Table, "__init__", counting_init)
+    out = write_summary(committee, "2026Q4", tmp_path / "通报.pdf", today=date(2027, 1, 5))
+    rows = 40 * 15
+    assert sum(built) < 4 * rows, (sum(built), rows)  # the old table was rebuilt from each page on
+    pages = [re.sub(r"\s", "", page.extract_text()) for page in PdfReader(out).pages]
+    table_pages = [p for p in pages if "整改时限" in p]
+    assert len(table_pages) > 10
+    # a row: 序号, branch, task, problem, deadline (2027-0x-15); the first follows the header
+    numbers = [int(n) for p in table_pages for n in re.findall(r"(?:-15|整改时限)(\d{1,3})第\d\d党支部", p)]
+    assert numbers == list(range(1, rows + 1))  # every row once, in order, the header on every page
+
+
+def test_a_page_long_problem_is_shortened_in_the_pdf_and_whole_in_the_workbook(committee, fake_bundles, tmp_path):
+    fake_bundles.make("甲党支部", done=18, partial=1)
+    import_bundles(committee, [fake_bundles.folder], verify=fake_bundles.verify)
+    row = committee.db.execute("SELECT id, snapshot_json FROM submissions").fetchone()
+    snapshot = json.loads(row[1])
+    long_problem = "问题描述很长" * 333  # about what a branch may write (2,000 characters)
+    for answer in snapshot["answers"]:
+        if answer["status"] == "partial":
+            answer["rectification"]["problem"] = long_problem
+    committee.db.execute("UPDATE submissions SET snapshot_json = ? WHERE id = ?", [json.dumps(snapshot), row[0]])
+    committee.db.conn.commit()
+    pdf = write_summary(committee, "2026Q4", tmp_path / "通报.pdf", today=date(2027, 1, 5))
+    assert "问题描述很长" in _pdf_text(pdf) and long_problem not in _pdf_text(pdf)
+    xlsx = write_summary(committee, "2026Q4", tmp_path / "通报.xlsx", today=date(2027, 1, 5))
+    rect = list(openpyxl.load_workbook(xlsx)["整改事项"].iter_rows(values_only=True))
+    assert long_problem in [r[5] for r in rect]

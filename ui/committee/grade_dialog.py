@@ -36,19 +36,12 @@ from . import labels
 
 
 def quota_line(view: GradeView) -> str:
-    """'A级名额 0 个：共 8 个党支部 × 10% = 0.8，向下取整。已评定 0 个，本期不能评A级。'"""
+    """'A级名额 0 个：共 8 个名册上的党支部 × 10% = 0.8，向下取整。已评定 0 个，本期不能评A级。'"""
     q = view.quota
-    source = tr("（名册）") if q.from_roster else tr("（已导入）")
-    share = f"{view.share:g}"
-    text = tr("A级名额 {0} 个：共 {1} 个党支部{2} × {3}% = {4}").format(
-        q.allowed, q.base, source, view.percent, share
-    )
-    if view.share != q.allowed:
-        text += tr("，向下取整")
-    text += tr("。已评定 {0} 个").format(q.used)
-    if view.row.committee_grade == "A":
+    text = labels.quota_explanation(q) + tr("。已评定 {0} 个").format(q.used)
+    if view.row.committee_grade == "A" and q.binds:
         text += tr("（本支部当前为A级，不占新名额）")
-    elif q.allowed == 0:
+    elif q.binds and q.allowed == 0:
         text += tr("，本期不能评A级")
     elif not view.a_allowed:
         text += tr("，名额已满")

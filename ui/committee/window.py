@@ -266,14 +266,10 @@ class CommitteeWindow(QMainWindow):
         self.model.set_rows(view.rows)
         self.proxy.sort(self.proxy.sortColumn(), self.proxy.sortOrder())
         q = view.quota
-        text = (
-            "A级名额：{0} / {1}（名册党支部 {2} 个 × 10%）"
-            if q.from_roster
-            else "A级名额：{0} / {1}（已导入党支部 {2} 个 × 10%）"
-        )
-        self.quota_label.setText(tr(text).format(q.used, q.allowed, q.base))
+        self.quota_label.setText(labels.quota_summary(q))
         self.quota_label.setStyleSheet(
-            "font-weight: bold; color: %s;" % ("#c62828" if q.used >= q.allowed else "#1b5e20")
+            "font-weight: bold; color: %s;"
+            % ("#c62828" if q.binds and q.used >= q.allowed else "#1b5e20")
         )
         total = len(view.rows)
         text = tr("共 {0} 个党支部：已提交 {1}，未提交 {2}，已评定 {3}").format(
