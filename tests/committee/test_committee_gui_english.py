@@ -214,3 +214,23 @@ def test_english_mode_shows_no_chinese_except_data(
     assert len(seen) == 10 and all(seen.values())
     assert "'2026-13-01' is not a valid date; use YYYY-MM-DD." in said
     assert any("Accept the new signing key" in text for text in said)
+
+
+def test_every_engine_word_the_committee_gui_shows_has_an_english_entry():
+    """Flags, outcomes, grades, kinds and states come from the engine and are shown through tr()."""
+    from dzdesk.committee import models as m
+    from dzdesk.models import KIND_LABELS
+    from dzdesk.quota import ROUNDING
+    from dzdesk.template import STATUS_LABELS
+    from ui.committee import labels
+    from ui.committee.model import FILTERS
+
+    english = json.loads(
+        (REPO / "resources" / "translations" / "en.json").read_text(encoding="utf-8")
+    )
+    words = [v for k, v in vars(m).items() if k.startswith("FLAG_") and isinstance(v, str)]
+    words += [*m.OUTCOME_LABELS.values(), *m.GRADE_LABELS.values(), *KIND_LABELS.values()]
+    words += [*STATUS_LABELS.values(), *FILTERS.values(), *labels.KEY_DECISIONS.values()]
+    words += [*labels.SUBMISSION_STATES.values(), *(word for word, _fn in ROUNDING.values())]
+    words += [m.Quota(base=1, from_roster=r, allowed=0, used=0).source for r in (True, False)]
+    assert [w for w in words if w not in english] == []
