@@ -309,7 +309,9 @@ def test_import_on_a_worker_disables_the_window_shows_progress_and_cancels(
     win.close()
 
 
-def test_a_damaged_committee_database_is_one_sentence_and_closes_the_window(qtbot, paths, monkeypatch):
+def test_a_damaged_committee_database_is_one_sentence_and_closes_the_window(
+    qtbot, paths, monkeypatch
+):
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     paths.committee_db.write_bytes(b"not a database at all, " * 100)
     said = []
