@@ -39,8 +39,9 @@ def main() -> None:
     from dzdesk.committee.store import CommitteeStore
     from dzdesk.paths import resolve_paths
     from ui.app import prepare_app
+    from ui.committee.columns import NAME_SAMPLE
     from ui.committee.roles import open_committee
-    from ui.committee.window import NAME_SAMPLE, CommitteeWindow
+    from ui.committee.window import CommitteeWindow
     from ui.operations import SyncExecutor
     from ui.widgets.screen import available, outside_screen
 

@@ -13,14 +13,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -45,23 +44,11 @@ from ..widgets.elided import elide_with_tooltips
 from ..widgets.screen import fit_to_screen
 from . import labels
 from .actions import IMPORT_CANCELLED, Actions
+from .columns import ColumnSizer
 from .menus import build_menus
-from .model import COLUMNS, FILTERS, ROW_ROLE, OverviewFilter, OverviewModel
+from .model import FILTERS, ROW_ROLE, OverviewFilter, OverviewModel
 
 __all__ = ["IMPORT_CANCELLED", "CommitteeWindow", "open_committee_window"]
-
-
-def column_samples(compact: bool = False) -> list[str]:
-    """What a column must fit besides its header (the name column takes the rest), as shown.
-    Compact (a narrow window): the longer kinds and flags elide, with their text on hover."""
-    if compact:
-        kind, flags = tr("非公企业"), labels.flags((m.FLAG_LATE,))
-    else:
-        kind, flags = tr("机关事业单位"), labels.flags((m.FLAG_EMPTY, m.FLAG_FOCUSED_HELP))
-    return ["", kind, "1000", "2026-12-31 23:59", "100", "A", "100", "A", "19", flags]
-
-
-NAME_SAMPLE = "\uff2d" * 15  # as wide as a usual branch name: 15 full-width characters
 
 
 class CommitteeWindow(QMainWindow):
@@ -156,51 +143,11 @@ class CommitteeWindow(QMainWindow):
         elide_with_tooltips(self.table)
         self.table.verticalHeader().setVisible(False)  # source row numbers mean nothing once sorted
         self.table.doubleClicked.connect(self._double_clicked)
-        self.size_columns(compact=False)
-        self.table.viewport().installEventFilter(self)  # its size is the room the columns share
+        self.columns = ColumnSizer(self.table)
         layout.addWidget(self.table, 1)
         self.setCentralWidget(body)
         self.search.textChanged.connect(self._filter_changed)
         self.filter_box.currentIndexChanged.connect(self._filter_changed)
-
-    def column_widths(self, compact: bool) -> list[int]:
-        """Each column as wide as its header and typical content (column 0: the branch name's share)."""
-        metrics = self.table.fontMetrics()
-        pad = 16 if compact else 28
-        widths = [0]
-        for col, sample in enumerate(column_samples(compact)):
-            if col:
-                widths.append(
-                    max(metrics.horizontalAdvance(t) for t in (tr(COLUMNS[col][0]), sample)) + pad
-                )
-        return widths
-
-    def size_columns(self, compact: bool | None = None) -> None:
-        """Size the columns; the branch name takes the rest. ``compact`` None: whatever leaves the
-        name column room for a usual name at the table's present width."""
-        metrics = self.table.fontMetrics()
-        if compact is None:
-            room = self.table.viewport().width() - metrics.horizontalAdvance(NAME_SAMPLE)
-            compact = sum(self.column_widths(False)) > room
-        self._compact_columns = compact
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(40)
-        for col, width in enumerate(self.column_widths(compact)):
-            if col:
-                header.resizeSection(col, width)
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            metrics = self.table.fontMetrics()
-            room = self.table.viewport().width() - metrics.horizontalAdvance(NAME_SAMPLE)
-            compact = sum(self.column_widths(False)) > room
-            if compact != self._compact_columns:  # only then: widths the clerk dragged stay
-                self.size_columns(compact)
-        return super().eventFilter(watched, event)
 
     # -- data --------------------------------------------------------------------
     def open_store(self, failed: Callable[[BaseException], None] | None = None) -> None:
@@ -363,7 +310,7 @@ class CommitteeWindow(QMainWindow):
         apply_font_size(
             QApplication.instance(), self.settings.clamp_font(self.settings.font_pt + delta)
         )
-        self.size_columns()
+        self.columns.size()
         self.save_settings()
 
     def set_language(self, code: str) -> None:
