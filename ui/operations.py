@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from dzdesk.errors import DzdeskError
 from dzdesk.progress import Cancelled, Progress
 
-from .i18n import tr
+from .i18n import language, tr
 
 if TYPE_CHECKING:  # importing the store pulls in sqlite-utils: keep it off the start-up path
     from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -47,10 +47,11 @@ class SyncExecutor(Executor):
 
 
 def error_text(exc: BaseException, cancelled: str | None = None) -> str:
-    """The one Chinese sentence a person sees for a failure; ``cancelled`` replaces the default
-    cancel sentence for work that keeps what it finished before the cancel."""
+    """The one sentence a person sees for a failure (the engine's English one in English mode);
+    ``cancelled`` replaces the default cancel sentence for work that keeps what it finished
+    before the cancel."""
     if isinstance(exc, DzdeskError):
-        return exc.zh
+        return exc.en if language() == "en" and exc.en else exc.zh
     if isinstance(exc, Cancelled):
         return cancelled or tr("已取消，未写入任何内容。")
     if isinstance(exc, OSError):

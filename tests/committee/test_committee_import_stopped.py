@@ -44,7 +44,7 @@ def disk_fills_in_the_second_batch(fake_bundles, monkeypatch):
     with_fake_verifier = _with(fake_bundles.verify)  # fake bundles, signed by the fixture's own rules
     monkeypatch.setattr(importer, "import_bundles", with_fake_verifier)
     monkeypatch.setattr("dzdesk.cli.cmd_committee.import_bundles", with_fake_verifier)
-    monkeypatch.setattr("ui.committee.window.import_bundles", with_fake_verifier)
+    monkeypatch.setattr("ui.committee.actions.import_bundles", with_fake_verifier)
     return fake_bundles
 
 

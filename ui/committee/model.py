@@ -18,6 +18,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from dzdesk.committee import models as m
 
+from ..i18n import language, tr
+from . import labels
+
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,26 +38,56 @@ def _when(text: str) -> str:
 _COLLATOR = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
-def _name_key(text: str) -> Any:
+def name_sort_key(text: str) -> Any:
     return _COLLATOR.sortKey(text)
 
 
-# (header, display, sort key)
+# (header, display, sort key); headers and displayed words go through tr() when shown
 COLUMNS: list[tuple[str, Callable[[m.OverviewRow], str], Callable[[m.OverviewRow], Any]]] = [
-    ("党支部", lambda r: r.name, lambda r: _name_key(r.name)),
-    ("类型", lambda r: r.kind, lambda r: _name_key(r.kind)),
-    ("党员", lambda r: "" if r.members is None else str(r.members), lambda r: -1 if r.members is None else r.members),
-    ("提交时间", lambda r: _when(r.submitted_at) or "未提交", lambda r: r.submitted_at),
-    ("自查分", lambda r: _score(r.self_score), lambda r: -1.0 if r.self_score is None else r.self_score),
+    ("党支部", lambda r: r.name, lambda r: name_sort_key(r.name)),
+    ("类型", lambda r: tr(r.kind), lambda r: name_sort_key(r.kind)),
+    (
+        "党员",
+        lambda r: "" if r.members is None else str(r.members),
+        lambda r: -1 if r.members is None else r.members,
+    ),
+    ("提交时间", lambda r: _when(r.submitted_at) or tr("未提交"), lambda r: r.submitted_at),
+    (
+        "自查分",
+        lambda r: _score(r.self_score),
+        lambda r: -1.0 if r.self_score is None else r.self_score,
+    ),
     ("自评等次", lambda r: r.self_grade, lambda r: r.self_grade or "Z"),
-    ("考核分", lambda r: _score(r.committee_score), lambda r: -1.0 if r.committee_score is None else r.committee_score),
+    (
+        "考核分",
+        lambda r: _score(r.committee_score),
+        lambda r: -1.0 if r.committee_score is None else r.committee_score,
+    ),
     ("考核等次", lambda r: r.committee_grade, lambda r: r.committee_grade or "Z"),
-    ("待整改", lambda r: str(r.open_rectifications) if r.submitted else "", lambda r: r.open_rectifications),
-    ("标记", lambda r: "、".join(r.flags), lambda r: (-len(r.flags), "、".join(r.flags))),
+    (
+        "待整改",
+        lambda r: str(r.open_rectifications) if r.submitted else "",
+        lambda r: r.open_rectifications,
+    ),
+    ("标记", lambda r: labels.flags(r.flags), lambda r: (-len(r.flags), "、".join(r.flags))),
 ]
 NUMERIC = {2, 4, 6, 8}
-WARN_FLAGS = {m.FLAG_NOT_SUBMITTED, m.FLAG_KEY_HELD, m.FLAG_EMPTY, m.FLAG_LATE, m.FLAG_NOT_ON_ROSTER}
+WARN_FLAGS = {
+    m.FLAG_NOT_SUBMITTED,
+    m.FLAG_KEY_HELD,
+    m.FLAG_EMPTY,
+    m.FLAG_LATE,
+    m.FLAG_NOT_ON_ROSTER,
+}
 GRADE_COLOURS = {"A": "#b71c1c", "B": "#1b5e20", "C": "#795548", "D": "#424242"}
+
+
+def _haystack(r: m.OverviewRow) -> str:
+    """What the search box matches: name, kind, secretary and flags (also as shown, e.g. in English)."""
+    text = f"{r.name} {r.kind} {r.secretary} {' '.join(r.flags)}"
+    if language() != "zh_CN":
+        text += f" {tr(r.kind)} {labels.flags(r.flags)}"
+    return text.lower()
 
 
 class OverviewModel(QAbstractTableModel):
@@ -67,7 +100,7 @@ class OverviewModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[m.OverviewRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._haystack = [f"{r.name} {r.kind} {r.secretary} {' '.join(r.flags)}".lower() for r in self._rows]
+        self._haystack = [_haystack(r) for r in self._rows]
         self._keys = {}
         self.endResetModel()
 
@@ -84,7 +117,11 @@ class OverviewModel(QAbstractTableModel):
             return
         self.sort_key(0, column)
         keys = self._keys[column]
-        order_ = sorted(range(len(self._rows)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        order_ = sorted(
+            range(len(self._rows)),
+            key=keys.__getitem__,
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
         self.layoutAboutToBeChanged.emit()
         new_position = {old: new for new, old in enumerate(order_)}
         persistent = self.persistentIndexList()
@@ -108,15 +145,29 @@ class OverviewModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section][0]
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return tr(COLUMNS[section][0])
+        if (
+            orientation == Qt.Orientation.Vertical
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._rows)
+        ):
             return str(section + 1)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(COLUMNS)):
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self._rows))
+            or not (0 <= index.column() < len(COLUMNS))
+        ):
             return None
         row, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -135,7 +186,9 @@ class OverviewModel(QAbstractTableModel):
 
     def _foreground(self, row: m.OverviewRow, col: int) -> QBrush | None:
         if not row.submitted:
-            return QBrush(QColor("#9e9e9e")) if col != len(COLUMNS) - 1 else QBrush(QColor("#c62828"))
+            return (
+                QBrush(QColor("#9e9e9e")) if col != len(COLUMNS) - 1 else QBrush(QColor("#c62828"))
+            )
         if col == 7 and row.committee_grade:
             return QBrush(QColor(GRADE_COLOURS[row.committee_grade]))
         if col == len(COLUMNS) - 1 and WARN_FLAGS.intersection(row.flags):
@@ -144,20 +197,28 @@ class OverviewModel(QAbstractTableModel):
 
     def _tooltip(self, row: m.OverviewRow, col: int) -> str | None:
         if col == 0:
-            extra = f"\n书记：{row.secretary}" if row.secretary else ""
-            return f"{row.name}{extra}" + (f"\n签名密钥指纹：{row.fingerprint}" if row.fingerprint else "")
+            lines = [row.name]
+            if row.secretary:
+                lines.append(tr("书记：{0}").format(row.secretary))
+            if row.fingerprint:
+                lines.append(tr("签名密钥指纹：{0}").format(row.fingerprint))
+            return "\n".join(lines)
         if col == 7 and row.comment:
-            return f"评语：{row.comment}"
-        return None
+            return tr("评语：{0}").format(row.comment)
+        return None  # the delegate shows a cell's full text when it is elided
 
 
+# key -> label (shown through tr())
 FILTERS = {
     "all": "全部党支部",
     "submitted": "已提交",
     "missing": "未提交",
     "ungraded": "已提交、未评定",
     "flagged": "有标记",
-    "A": "考核A级", "B": "考核B级", "C": "考核C级", "D": "考核D级",
+    "A": "考核A级",
+    "B": "考核B级",
+    "C": "考核C级",
+    "D": "考核D级",
 }
 
 
